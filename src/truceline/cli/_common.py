@@ -1,0 +1,95 @@
+"""Shared CLI plumbing: console, error printing, exit codes, JSON output.
+
+Exit codes (stable; scripts rely on them):
+
+====  ==========================================================
+0     success
+1     unexpected internal error (a bug: please report it)
+2     usage error (unknown option, missing argument)
+3     input refused (bad file, bad value); the message names it
+4     archive missing or inconsistent
+5     agreement cannot be built or loaded
+6     baseline cannot be fitted, loaded or used
+7     force plan infeasible
+8     done, but some input rows were quarantined (good rows landed)
+====  ==========================================================
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from truceline.errors import TrucelineError, exit_code_for
+
+__all__ = [
+    "EXIT_QUARANTINED",
+    "console",
+    "err_console",
+    "print_json",
+    "progress",
+    "run_app",
+]
+
+EXIT_QUARANTINED = 8
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def run_app(app: typer.Typer) -> None:
+    """Run ``app``, turning :class:`TrucelineError` into a message and exit code."""
+    try:
+        code = app(standalone_mode=False)
+    except TrucelineError as error:
+        err_console.print(f"[bold red]{type(error).__name__}[/]: {error}", highlight=False)
+        sys.exit(exit_code_for(error))
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        err_console.print("[red]Aborted.[/]")
+        sys.exit(130)
+    except Exception as error:  # click's usage errors carry their own exit code
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        raise
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def print_json(payload: Any) -> None:
+    """Print ``payload`` as JSON on stdout (dates and paths as strings)."""
+    sys.stdout.write(json.dumps(payload, indent=2, default=str, ensure_ascii=False) + "\n")
+
+
+@contextmanager
+def progress(enabled: bool = True) -> Iterator[Progress]:
+    """A Rich progress display on stderr, silent when ``enabled`` is false."""
+    bar = Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        disable=not enabled,
+        transient=True,
+    )
+    with bar:
+        yield bar
