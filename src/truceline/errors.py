@@ -18,7 +18,8 @@ Exception tree::
     ├── ArchiveError                an archive directory that is missing or inconsistent (exit 4)
     ├── AgreementError              an agreement that cannot be built or loaded (exit 5)
     ├── BaselineError               a baseline that cannot be fitted, loaded or used (exit 6)
-    └── InfeasiblePlanError         a force plan whose constraints cannot all hold (exit 7)
+    ├── InfeasiblePlanError         a force plan whose constraints cannot all hold (exit 7)
+    └── SolverError                 the optimiser stopped without any plan (time limit) (exit 9)
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ __all__ = [
     "NotFirmsError",
     "PlanInputError",
     "ScenarioError",
+    "SolverError",
     "TrucelineError",
     "TruthFileError",
     "VectorFileError",
@@ -89,6 +91,10 @@ class InfeasiblePlanError(TrucelineError):
     """A force plan's hard constraints cannot all be satisfied."""
 
 
+class SolverError(TrucelineError):
+    """The optimiser stopped (e.g. at its time limit) without finding any plan."""
+
+
 #: Process exit codes by error class (the most specific class wins).
 EXIT_CODES: dict[type[TrucelineError], int] = {
     TrucelineError: 1,
@@ -97,6 +103,7 @@ EXIT_CODES: dict[type[TrucelineError], int] = {
     AgreementError: 5,
     BaselineError: 6,
     InfeasiblePlanError: 7,
+    SolverError: 9,
 }
 
 

@@ -65,8 +65,15 @@ def _transformer(source: str, target: str) -> Transformer:
     return Transformer.from_crs(CRS(source), CRS(target), always_xy=True)
 
 
+_KEYS: dict[int, tuple[CRS, str]] = {}
+
+
 def _key(crs: CRS) -> str:
-    return crs.to_wkt()
+    """WKT of ``crs``, computed once per CRS object (``to_wkt`` is slow on hot paths)."""
+    known = _KEYS.get(id(crs))
+    if known is None or known[0] is not crs:
+        known = _KEYS[id(crs)] = (crs, crs.to_wkt())
+    return known[1]
 
 
 def project(

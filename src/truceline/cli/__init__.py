@@ -18,7 +18,7 @@ from truceline.cli import (
     run_cmd,
     simulate_cmd,
 )
-from truceline.cli._common import run_app
+from truceline.cli._common import TrucelineGroup, run_app
 
 __all__ = ["app", "main"]
 
@@ -28,6 +28,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=TrucelineGroup,
 )
 
 for _module in (

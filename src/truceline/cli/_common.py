@@ -12,6 +12,7 @@ Exit codes (stable; scripts rely on them):
 6     baseline cannot be fitted, loaded or used
 7     force plan infeasible
 8     done, but some input rows were quarantined (good rows landed)
+9     the optimiser stopped without a plan (raise its time limit)
 ====  ==========================================================
 """
 
@@ -24,6 +25,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import typer
+from typer.core import TyperGroup
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -38,6 +40,7 @@ from truceline.errors import TrucelineError, exit_code_for
 
 __all__ = [
     "EXIT_QUARANTINED",
+    "TrucelineGroup",
     "console",
     "err_console",
     "print_json",
@@ -51,26 +54,25 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-def run_app(app: typer.Typer) -> None:
-    """Run ``app``, turning :class:`TrucelineError` into a message and exit code."""
-    try:
-        code = app(standalone_mode=False)
-    except TrucelineError as error:
-        err_console.print(f"[bold red]{type(error).__name__}[/]: {error}", highlight=False)
-        sys.exit(exit_code_for(error))
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except typer.Abort:
-        err_console.print("[red]Aborted.[/]")
-        sys.exit(130)
-    except Exception as error:  # click's usage errors carry their own exit code
-        import click
+class TrucelineGroup(TyperGroup):
+    """Root command group: turns :class:`TrucelineError` into a message and exit code.
 
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        raise
-    sys.exit(code if isinstance(code, int) else 0)
+    Installed on the root app, so the console script and ``CliRunner`` tests see
+    the same exit codes.
+    """
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        """Run the command; report a deliberate error as ``ErrorType: message``."""
+        try:
+            return super().invoke(ctx)
+        except TrucelineError as error:
+            err_console.print(f"[bold red]{type(error).__name__}[/]: {error}", highlight=False)
+            raise typer.Exit(exit_code_for(error)) from error
+
+
+def run_app(app: typer.Typer) -> None:
+    """Run ``app`` as a console script (usage errors exit 2, see the table above)."""
+    app()
 
 
 def print_json(payload: Any) -> None:

@@ -34,7 +34,7 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 from scipy.sparse import coo_array
 
-from truceline.errors import InfeasiblePlanError
+from truceline.errors import InfeasiblePlanError, SolverError
 from truceline.force.inputs import PlanInputs, arcs_of, ceil_units
 
 __all__ = ["PlanParams", "Solution", "planned_units", "solve"]
@@ -105,7 +105,8 @@ def solve(
     ``drop`` removes hard constraint groups (``("floor", pledge)``,
     ``("must_cover", sector row)``); the infeasibility diagnosis uses it.
     ``min_cover`` (units per cell, :attr:`Solution.cover_units`) extends a known plan.
-    Raises :class:`InfeasiblePlanError` naming the conflicting commitments.
+    Raises :class:`InfeasiblePlanError` naming the conflicting commitments, and
+    :class:`SolverError` when HiGHS stops at its time limit without any plan.
     """
     started = time.perf_counter()
     arcs = arcs_of(inputs)
@@ -119,7 +120,7 @@ def solve(
             raise InfeasiblePlanError("infeasible")  # caught by the diagnosis
         raise InfeasiblePlanError(_diagnose(inputs, params, rotation))
     if result.x is None:
-        raise InfeasiblePlanError(
+        raise SolverError(
             f"{inputs.source}: HiGHS found no plan within {params.time_limit_s:g} s "
             f"({result.message}); raise the time limit"
         )
