@@ -1,0 +1,42 @@
+"""Detection scoring: each detection's excess over the peacetime baseline as a probability.
+
+:func:`score_detections` adds to every detection the observed and expected
+counts of its cell-day, an excess score (the null tail probability of its
+neighbourhood's activity, as -log10), a war-related probability (prior odds,
+optionally from the agreement's geometry, times a Bayes factor) and the
+boolean ``war_related``. Method and measured figures: docs/detection.md.
+"""
+
+from __future__ import annotations
+
+from truceline.detect.files import (
+    OUTPUT_COLUMNS,
+    ScoredFiles,
+    format_scores,
+    score_files,
+    score_reads,
+)
+from truceline.detect.params import DetectParams
+from truceline.detect.probability import log_bayes_factor, prior_from_distance, war_probability
+from truceline.detect.score import (
+    DIAGNOSTIC_COLUMNS,
+    SCORE_COLUMNS,
+    score_detections,
+    sensor_scale,
+)
+
+__all__ = [
+    "DIAGNOSTIC_COLUMNS",
+    "OUTPUT_COLUMNS",
+    "SCORE_COLUMNS",
+    "ScoredFiles",
+    "DetectParams",
+    "format_scores",
+    "log_bayes_factor",
+    "prior_from_distance",
+    "score_detections",
+    "score_files",
+    "score_reads",
+    "sensor_scale",
+    "war_probability",
+]
