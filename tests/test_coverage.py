@@ -75,18 +75,19 @@ def test_pass_extent_decides_which_sectors_were_seen() -> None:
     table = sector_days(_sectors(), [D0, D0 + timedelta(days=1)], obs, EMPTY).set_index(
         ["sector", "date"]
     )
-    assert table.loc[("S0", D0), "state"] == "quiet"
-    assert table.loc[("S1", D0), "state"] == "quiet"
+    # A pass without known cloud cover proves a look was possible, not that it saw the ground.
+    assert table.loc[("S0", D0), "state"] == "unverified"
+    assert table.loc[("S1", D0), "state"] == "unverified"
     assert table.loc[("S2", D0), "state"] == "not_observed"
     assert table.loc[("S0", D0 + timedelta(days=1)), "state"] == "not_observed"
-    assert table.loc[("S0", D0), "reason"] == "usable pass, cloud unknown"
+    assert table.loc[("S0", D0), "reason"] == "pass, nothing found, cloud unknown"
 
 
 def test_observation_without_extent_covers_the_world() -> None:
     obs = pd.DataFrame({"acq_date": [D0], "satellite": ["NOAA-20"], "daynight": ["N"]})
     assert observation_extents(obs)["extent"].iloc[0].equals(shapely.box(-180, -90, 180, 90))
     table = sector_days(_sectors(), [D0], obs, EMPTY)
-    assert set(table["state"]) == {"quiet"}
+    assert set(table["state"]) == {"unverified"}
 
 
 def test_cloud_makes_a_pass_unusable_or_partial() -> None:
@@ -158,5 +159,6 @@ def test_never_quiet_without_a_usable_pass(obs, inc, cloud) -> None:
     assert (quiet["n_passes"] > 0).all()
     assert quiet["usable"].all()
     assert not (quiet["cloud_cover"] >= params.partial_pct).any()
+    assert quiet["cloud_cover"].notna().all()  # quiet needs a known sky
     no_look = table[(table["n_passes"] == 0) & (table["n_incidents"] == 0)]
     assert (no_look["state"] == "not_observed").all()

@@ -209,3 +209,30 @@ def test_real_sectors_map_to_their_oblasts(demo_out) -> None:
     donetsk = [s for s in names.index if "Donetsk" in names[s]]
     held = weights[weights["oblast_id"] == "UA14"].set_index("sector")["weight"]
     assert donetsk and all(held.get(s, 0.0) > 0.1 for s in donetsk)
+
+
+def test_incidents_on_detect_output_cite_the_archived_nasa_files(demo_out, tmp_path: Path) -> None:
+    """`truceline detect` output has no hashes; with --archive, evidence is NASA's bytes."""
+    import hashlib
+
+    out, _ = demo_out
+    nasa = demo_files()[2]
+    scored = tmp_path / "scored.csv"
+    assert (
+        runner.invoke(app, ["ingest", str(nasa), "--archive", str(tmp_path / "ar")]).exit_code == 0
+    )
+    raw = pd.read_csv(nasa)
+    raw["expected"] = 0.1
+    raw["excess_score"] = 3.0
+    raw["war_probability"] = 0.9
+    raw["war_related"] = True
+    raw.to_csv(scored, index=False)
+    target = tmp_path / "inc.geojson"
+    args = ["incidents", str(scored), "--agreement", str(out / "agreement.gpkg"), "--out",
+            str(target), "--archive", str(tmp_path / "ar"), "--json"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    account = json.loads(result.stdout)
+    assert account["evidence_from_archive"] == len(raw)
+    cited = {h for hashes in read_incidents(target)["source_sha256s"] for h in hashes}
+    assert cited == {hashlib.sha256(nasa.read_bytes()).hexdigest()}

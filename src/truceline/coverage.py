@@ -9,11 +9,13 @@ known, and what was found. States, in order of precedence:
 ``activity``      incidents, none judged a violation (weak, or before the ceasefire start)
 ``not_observed``  no pass reached the sector, or the day's cloud cover made the pass unusable
 ``partial``       a pass reached it but cloud hid part of the sector: no finding is weak evidence
-``quiet``         a usable pass reached it and nothing was found
+``unverified``    a pass reached it and nothing was found, but cloud cover is unknown
+``quiet``         a usable pass reached it under known, mostly clear skies, and nothing was found
 
-``quiet`` requires a pass: a sector-day with no usable observation is never quiet.
-Where cloud cover is unknown (the per-oblast tables end in 2024), a pass
-counts as usable and ``cloud_cover`` is NaN; the reason says "cloud unknown".
+``quiet`` requires a pass and a known cloud cover: a sector-day with no usable
+observation is never quiet. Where cloud cover is unknown (the per-oblast tables
+end in 2024; give ``clouds`` for later days), a pass that found nothing is
+``unverified``: the pass arrived, but whether it could see the ground is not known.
 """
 
 from __future__ import annotations
@@ -37,7 +39,14 @@ __all__ = [
 ]
 
 #: Coverage states, from the most to the least informative finding.
-COVERAGE_STATES: tuple[str, ...] = ("violations", "activity", "not_observed", "partial", "quiet")
+COVERAGE_STATES: tuple[str, ...] = (
+    "violations",
+    "activity",
+    "not_observed",
+    "partial",
+    "unverified",
+    "quiet",
+)
 
 #: Columns of the coverage table.
 COVERAGE_COLUMNS: tuple[str, ...] = (
@@ -178,7 +187,7 @@ def _state(row: pd.Series, params: CoverageParams) -> tuple[str, str, bool]:
     if cloudy:
         return "not_observed", f"cloud {cloud:.0f}% >= {params.cloudy_pct:.0f}%", False
     if np.isnan(cloud):
-        return "quiet", "usable pass, cloud unknown", True
+        return "unverified", "pass, nothing found, cloud unknown", True
     if cloud >= params.partial_pct:
         return "partial", f"cloud {cloud:.0f}%", True
     return "quiet", f"usable pass, cloud {cloud:.0f}%", True

@@ -35,6 +35,7 @@ __all__ = [
     "DEMO_START",
     "RunParams",
     "RunResult",
+    "attach_evidence",
     "default_baseline",
     "demo",
     "demo_files",
@@ -313,6 +314,32 @@ def load_scored(path: str | PathLike[str]) -> pd.DataFrame:
         joined["war_probability"] = pd.to_numeric(joined["war_probability"], errors="coerce")
         parts.append(joined)
     return pd.concat(parts, ignore_index=True) if parts else frame.iloc[0:0]
+
+
+def attach_evidence(frame: pd.DataFrame, archive: str | PathLike[str]) -> tuple[pd.DataFrame, int]:
+    """Point each scored detection's evidence at the file NASA shipped, via the archive.
+
+    ``truceline detect`` output carries no hashes, so :func:`load_scored` can only
+    cite the scored file itself. Detections whose id the archive knows get that
+    archive's ``source_sha256``, ``source_file`` and ``source_line`` instead.
+    Returns the frame and how many rows were resolved.
+    """
+    from truceline.store import Archive
+
+    if frame.empty:
+        return frame, 0
+    dates = pd.to_datetime(frame["acq_date"])
+    found = Archive(archive).query(
+        dates.min().date(),
+        dates.max().date(),
+        columns=["id", "source_sha256", "source_file", "source_line"],
+    )
+    known = found.to_pandas().drop_duplicates("id").set_index("id")
+    hit = frame["id"].isin(known.index)
+    out = frame.copy()
+    for column in ("source_sha256", "source_file", "source_line"):
+        out.loc[hit, column] = known.loc[out.loc[hit, "id"], column].to_numpy()
+    return out, int(hit.sum())
 
 
 def demo_files() -> list[Path]:

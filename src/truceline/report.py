@@ -27,6 +27,7 @@ _STATE_LABEL = {
     "activity": "activity",
     "not_observed": "NOT OBSERVED",
     "partial": "partly observed",
+    "unverified": "nothing seen, cloud unknown",
     "quiet": "quiet",
 }
 _STATE_COLOUR = {
@@ -34,6 +35,7 @@ _STATE_COLOUR = {
     "activity": "#e67e22",
     "not_observed": "#7f8c8d",
     "partial": "#f1c40f",
+    "unverified": "#a9cce3",
     "quiet": "#27ae60",
 }
 
@@ -241,7 +243,10 @@ def to_rich(summary: Summary, max_days: int = 14) -> Group:
         )  # fmt: skip
     days = sorted(summary.coverage["date"].unique())[-max_days:]
     grid = Table(
-        title="Sectors by day (V violations, a activity, . quiet, ~ partial, - not observed)",
+        title=(
+            "Sectors by day (V violations, a activity, . quiet, ? nothing seen, cloud unknown, "
+            "~ partial, - not observed)"
+        ),
         box=box.SIMPLE_HEAD,
         padding=(0, 1),
     )
@@ -249,7 +254,7 @@ def to_rich(summary: Summary, max_days: int = 14) -> Group:
     for day in days:
         grid.add_column(f"{day:%d}", justify="center", no_wrap=True)
     marks = {"violations": "[bold red]V", "activity": "[yellow]a", "quiet": "[green].",
-             "partial": "[yellow]~", "not_observed": "[dim]-"}  # fmt: skip
+             "partial": "[yellow]~", "unverified": "[cyan]?", "not_observed": "[dim]-"}  # fmt: skip
     for sector, group in summary.coverage.groupby("sector", sort=True):
         by_day = group.set_index("date")["state"]
         grid.add_row(_label(summary, sector), *[marks.get(by_day.get(d, ""), "?") for d in days])

@@ -25,7 +25,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -35,6 +34,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from typer.core import TyperGroup
 
 from truceline.errors import TrucelineError, exit_code_for
 
@@ -61,12 +61,14 @@ class TrucelineGroup(TyperGroup):
     the same exit codes.
     """
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer bundles its own click Context type
         """Run the command; report a deliberate error as ``ErrorType: message``."""
         try:
             return super().invoke(ctx)
         except TrucelineError as error:
-            err_console.print(f"[bold red]{type(error).__name__}[/]: {error}", highlight=False)
+            err_console.print(
+                f"[bold red]{type(error).__name__}[/]: {error}", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(exit_code_for(error)) from error
 
 

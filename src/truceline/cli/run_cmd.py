@@ -38,15 +38,23 @@ def incidents(
     agreement: Annotated[Path, typer.Option(help="Agreement GeoPackage.")],
     out: Annotated[Path, typer.Option(help="Incident file: .geojson .gpkg .parquet .csv .kml")],
     fmt: Annotated[str | None, typer.Option("--format", help="Override the suffix.")] = None,
+    archive: Annotated[
+        Path | None,
+        typer.Option(help="Archive the detections came from: cite NASA's files as evidence."),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
 ) -> None:
     """Cluster war-related detections into graded, evidenced incidents."""
     from truceline.agreement import load_agreement
     from truceline.export import write_incidents
     from truceline.incidents import build_incidents
-    from truceline.pipeline import load_scored
+    from truceline.pipeline import attach_evidence, load_scored
 
-    table = build_incidents(load_scored(scored), load_agreement(agreement))
+    frame = load_scored(scored)
+    resolved = None
+    if archive is not None:
+        frame, resolved = attach_evidence(frame, archive)
+    table = build_incidents(frame, load_agreement(agreement))
     path = write_incidents(table, out, fmt)
     counts = table["likelihood"].value_counts().to_dict()
     if json_out:
@@ -57,9 +65,12 @@ def incidents(
                 "incidents": len(table),
                 "violations": violations,
                 "by_likelihood": counts,
+                "evidence_from_archive": resolved,
             }
         )
         return
+    if resolved is not None:
+        console.print(f"{resolved} of {len(frame)} detections traced to archived source files")
     console.print(f"{len(table)} incidents -> {path}")
     for word, n in counts.items():
         console.print(f"  {word:<20} {n:>5}")
