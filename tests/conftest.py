@@ -8,6 +8,7 @@ elsewhere. Tests never touch the network.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,21 @@ def shared_data() -> Path:
     if SHARED_DATA is None or not SHARED_DATA.exists():
         pytest.skip("real data folder ../shared/data not found (set TRUCELINE_SHARED_DATA)")
     return SHARED_DATA
+
+
+#: The demo ceasefire's start (the bundled 2025-08-11 occupied area).
+DEMO_START = "2025-08-11T00:00:00Z"
+
+
+@pytest.fixture(scope="session")
+def agreement_gpkg(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real 2025-08-11 agreement (bundled polygon), built once per session and saved."""
+    from truceline.agreement import DEMO_OCCUPIED, build_agreement
+
+    path = tmp_path_factory.getbasetemp() / "agreement-20250811" / "agreement.gpkg"
+    if not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the sub-km² pockets it drops, by design
+            build_agreement(DEMO_OCCUPIED, start=DEMO_START).save(path)
+    return path

@@ -30,18 +30,6 @@ def _source(shared_data: Path) -> Path:
     return shared_data / "frontline" / "deepstatemap_data_20250811.geojson.gz"
 
 
-@pytest.fixture(scope="session")
-def agreement_gpkg(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real agreement, built once per session and saved (shared by the agreement tests)."""
-    path = tmp_path_factory.getbasetemp() / "agreement-20250811" / "agreement.gpkg"
-    if not path.exists():
-        path.parent.mkdir(exist_ok=True)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            build_agreement(_source(shared_data), start=START).save(path)
-    return path
-
-
 @pytest.fixture(scope="module")
 def agreement(agreement_gpkg: Path) -> Agreement:
     return load_agreement(agreement_gpkg)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -12,25 +11,12 @@ import pytest
 import shapely
 from typer.testing import CliRunner
 
-from truceline.agreement import build_agreement, load_agreement
+from truceline.agreement import load_agreement
 from truceline.cli import app
 from truceline.cli._common import EXIT_QUARANTINED, run_app
 
 START = "2025-08-11T00:00:00Z"
 runner = CliRunner()
-
-
-@pytest.fixture(scope="session")
-def agreement_gpkg(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real agreement, built once per session (same cache as test_agreement_build)."""
-    path = tmp_path_factory.getbasetemp() / "agreement-20250811" / "agreement.gpkg"
-    if not path.exists():
-        path.parent.mkdir(exist_ok=True)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            source = shared_data / "frontline" / "deepstatemap_data_20250811.geojson.gz"
-            build_agreement(source, start=START).save(path)
-    return path
 
 
 def _exit_code(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:

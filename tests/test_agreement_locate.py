@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +19,6 @@ from truceline.agreement import (
     OUTSIDE,
     ZONES,
     Agreement,
-    build_agreement,
     load_agreement,
     zone_column,
 )
@@ -38,19 +36,6 @@ SETTINGS = settings(
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-
-
-@pytest.fixture(scope="session")
-def agreement_gpkg(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real agreement, built once per session (same cache as test_agreement_build)."""
-    path = tmp_path_factory.getbasetemp() / "agreement-20250811" / "agreement.gpkg"
-    if not path.exists():
-        path.parent.mkdir(exist_ok=True)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            source = shared_data / "frontline" / "deepstatemap_data_20250811.geojson.gz"
-            build_agreement(source, start=START).save(path)
-    return path
 
 
 @pytest.fixture(scope="module")
