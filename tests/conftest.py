@@ -14,18 +14,19 @@ from pathlib import Path
 import pytest
 
 
+#: Where the team's machines keep the shared data when the checkout is elsewhere.
+_WELL_KNOWN = (Path("/work/shared/data"),)
+
+
 def _find_shared() -> Path | None:
     env = os.environ.get("TRUCELINE_SHARED_DATA")
     if env:
         return Path(env)
     for parent in Path(__file__).resolve().parents:
-        candidate = parent / "shared" / "data"
-        if (candidate / "PROVENANCE.md").exists():
-            return candidate
-        candidate = parent.parent / "shared" / "data"
-        if (candidate / "PROVENANCE.md").exists():
-            return candidate
-    return None
+        for candidate in (parent / "shared" / "data", parent.parent / "shared" / "data"):
+            if (candidate / "PROVENANCE.md").exists():
+                return candidate
+    return next((c for c in _WELL_KNOWN if (c / "PROVENANCE.md").exists()), None)
 
 
 SHARED_DATA = _find_shared()
