@@ -117,6 +117,12 @@ def monthly(scored: pd.DataFrame, near: np.ndarray | None = None) -> pd.DataFram
             "flagged": int(flag[sel].sum()),
             "share_flagged": float(flag[sel].mean()) if sel.any() else float("nan"),
         }
+        if "burst_score" in scored.columns:  # flags the one-day component decided (ADR 0026)
+            by_burst = flag & (
+                scored["burst_score"].fillna(0).to_numpy()
+                >= scored["persistent_score"].fillna(0).to_numpy()
+            )
+            row["flagged_by_burst"] = int(by_burst[sel].sum())
         if near is not None:
             f = sel & flag
             row["flagged_within_25km"] = float(near[f].mean()) if f.any() else float("nan")

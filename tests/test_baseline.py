@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -150,7 +151,30 @@ def test_save_and_load_round_trip(default: Baseline, tmp_path: Path) -> None:
     assert loaded.summary() == default.summary()
     np.testing.assert_allclose(loaded.expected_active, default.expected_active, rtol=1e-6)
     np.testing.assert_allclose(loaded.null.quantiles, default.null.quantiles)
+    assert loaded.burst_null is not None and default.burst_null is not None
+    np.testing.assert_allclose(loaded.burst_null.quantiles, default.burst_null.quantiles)
+    np.testing.assert_allclose(loaded.burst_null.strata, default.burst_null.strata)
+    np.testing.assert_allclose(
+        loaded.combination.minimum.log10_calibrated, default.combination.minimum.log10_calibrated
+    )
+    np.testing.assert_allclose(loaded.expected_sites, default.expected_sites, rtol=1e-6)
     assert loaded.persistent.tolist() == default.persistent.tolist()
+
+
+def test_an_old_format_file_is_refused_with_a_clear_message(
+    default: Baseline, tmp_path: Path
+) -> None:
+    """Format 1 files lack the burst null (ADR 0026): refused, naming the file and the fix."""
+    path = default.save(tmp_path / "new.npz")
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {key: data[key] for key in data.files}
+    meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
+    meta["format"] = "truceline-baseline/1"
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+    old = tmp_path / "old.npz"
+    np.savez_compressed(old, **arrays)
+    with pytest.raises(BaselineError, match=r"old\.npz.*truceline-baseline/1.*older truceline"):
+        load_baseline(old)
 
 
 def test_data_hash_ignores_row_order_but_not_content(history: pd.DataFrame) -> None:
@@ -190,7 +214,15 @@ def test_missing_columns_are_named() -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("floor_rate", 0.0), ("persistent_share", 1.5), ("rings", -1), ("null_levels", (0.9, 0.5))],
+    [
+        ("floor_rate", 0.0),
+        ("persistent_share", 1.5),
+        ("rings", -1),
+        ("null_levels", (0.9, 0.5)),
+        ("burst_site_deg", 0.03),
+        ("burst_strata", 0),
+        ("burst_quiet_days", 0),
+    ],
 )
 def test_bad_parameters_are_named(field: str, value: object) -> None:
     with pytest.raises(BaselineError, match=field):

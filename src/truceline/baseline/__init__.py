@@ -3,8 +3,10 @@
 Fit it on peacetime years (:func:`fit_baseline`), save it as one file
 (:meth:`Baseline.save`) and load it back (:func:`load_baseline`). Besides the
 smoothed, pooled rates it holds a mask of persistent heat sources and the
-leave-one-year-out null distribution of the excess statistic that
-:mod:`truceline.detect` turns into probabilities. Method and measured
+leave-one-year-out null distributions of the two statistics (31 days of
+active cell-days, ADR 0020; one day of fire sites, ADR 0026) with the
+calibration that combines them (ADR 0027), which :mod:`truceline.detect`
+turns into probabilities. Method and measured
 figures: docs/detection.md.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
+from truceline.baseline.combine import Calibration, TailCombination
 from truceline.baseline.fit import detection_frame, distinct_values, fit_baseline
 from truceline.baseline.model import Baseline, YearRecord
 from truceline.baseline.null import NullTable
@@ -25,7 +28,9 @@ __all__ = [
     "FORMAT",
     "Baseline",
     "BaselineParams",
+    "Calibration",
     "NullTable",
+    "TailCombination",
     "YearRecord",
     "detection_frame",
     "distinct_values",

@@ -65,17 +65,23 @@ def regional_scale(
     pseudo: float,
     before: int,
     after: int,
+    count_sites: bool = False,
 ) -> NDArray[np.float64]:
     """Activity scale for each day of the span (observed / expected, median over blocks).
 
     ``expected_blocks`` comes from :func:`block_expected` on the baseline's
     active-cell rate with persistent sources zeroed, and ``excluded`` marks
-    those sources so they do not count as observed either.
+    those sources so they do not count as observed either. With
+    ``count_sites`` the same is done for fire sites (the expected blocks then
+    come from the site rate): the *site scale* of the burst statistic.
     """
     n_r, n_c, _ = expected_blocks.shape
     keep = ~excluded[active.row, active.col]
     observed = np.zeros((n_r, n_c, active.n_days))
-    np.add.at(observed, (active.row[keep] // block, active.col[keep] // block, active.day[keep]), 1)
+    weight = active.site_count()[keep] if count_sites else 1
+    np.add.at(
+        observed, (active.row[keep] // block, active.col[keep] // block, active.day[keep]), weight
+    )
     covered = observed.sum(axis=2) > 0
     if not covered.any():
         return np.ones(active.n_days)

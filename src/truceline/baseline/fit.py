@@ -21,14 +21,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from truceline.baseline.activity import block_expected, regional_scale
+from truceline.baseline.burst import stratify
+from truceline.baseline.combine import TailCombination, build_tail_combination
+from truceline.baseline.loyo import HeldOutYear, NullSamples, null_samples
 from truceline.baseline.model import Baseline, YearRecord
-from truceline.baseline.neighbourhood import spatial_sum
-from truceline.baseline.null import build_null_table
+from truceline.baseline.null import NullTable, build_null_table
 from truceline.baseline.params import BaselineParams
-from truceline.baseline.rates import SeasonStats, pooled_rate
+from truceline.baseline.rates import SeasonStats
 from truceline.baseline.sensors import sensor_mix
-from truceline.baseline.statistic import CellDays, NeighbourhoodCubes
+from truceline.baseline.sites import site_counts
+from truceline.baseline.statistic import CellDays
 from truceline.errors import BaselineError
 from truceline.grid import DAYS_PER_SEASON, GridBox, day_of_season
 
@@ -74,8 +76,7 @@ def distinct_values(detections: pa.Table | pd.DataFrame, column: str) -> list[st
 class _Year:
     record: YearRecord
     stats: SeasonStats  # unscaled sums of this year
-    active: CellDays  # its active cell-days on its covered span
-    detections_per: NDArray[np.int64]  # detections of each active cell-day
+    active: CellDays  # its active cell-days on its covered span, with their detections
     season_day: NDArray[np.int64]  # season day of each day of the span
 
 
@@ -102,13 +103,18 @@ def _year_of(frame: pd.DataFrame) -> NDArray[np.int64]:
     return _dates(frame).astype("datetime64[Y]").astype(np.int64) + 1970
 
 
-def _year_data(frame: pd.DataFrame, flat: NDArray, box: GridBox, year: int) -> _Year:
+def _year_data(
+    frame: pd.DataFrame, flat: NDArray, box: GridBox, year: int, site_deg: float
+) -> _Year:
     sel = _year_of(frame) == year
     dates = _dates(frame)[sel]
     first, last = _covered_span(dates, year)
     n_days = int((last - first).astype(int)) + 1
     offset = (dates - first).astype(np.int64)
-    keys, counts = np.unique(flat[sel] * n_days + offset, return_counts=True)
+    keys, counts, sites = site_counts(
+        flat[sel] * n_days + offset, frame["lon"].to_numpy()[sel], frame["lat"].to_numpy()[sel],
+        site_deg,
+    )  # fmt: skip
     cell, day = keys // n_days, keys % n_days
     span_days = first + np.arange(n_days)
     season = day_of_season(span_days)
@@ -116,92 +122,62 @@ def _year_data(frame: pd.DataFrame, flat: NDArray, box: GridBox, year: int) -> _
     rows, cols = box.shape
     cell_days = np.bincount(cell, minlength=rows * cols).reshape(rows, cols)
     stats = SeasonStats(
-        box.shape, cell, season[day], np.ones(len(cell)), counts.astype(float), coverage, cell_days
-    )
+        box.shape, cell, season[day], np.ones(len(cell)), counts.astype(float), coverage,
+        cell_days, sites.astype(float),
+    )  # fmt: skip
     record = YearRecord(year, int(sel.sum()), len(cell), n_days, 1.0)
-    active = CellDays(cell // cols, cell % cols, day, n_days)
-    return _Year(record, stats, active, counts, season)
+    active = CellDays(cell // cols, cell % cols, day, n_days, counts, sites)
+    return _Year(record, stats, active, season)
 
 
 def _scaled(year: _Year, scale: float) -> SeasonStats:
     s = year.stats
     return SeasonStats(
-        s.shape, s.cell, s.day, s.active / scale, s.detections / scale, s.coverage, s.cell_days
-    )
+        s.shape, s.cell, s.day, s.active / scale, s.detections / scale, s.coverage, s.cell_days,
+        s.sites / scale,
+    )  # fmt: skip
 
 
 def _combine(parts: list[SeasonStats]) -> SeasonStats:
     shape = parts[0].shape
     keys = np.concatenate([p.cell * DAYS_PER_SEASON + p.day for p in parts])
     uniq, inverse = np.unique(keys, return_inverse=True)
-    active = np.bincount(inverse, weights=np.concatenate([p.active for p in parts])).astype(float)
-    detections = np.bincount(inverse, weights=np.concatenate([p.detections for p in parts])).astype(
-        float
-    )
+
+    def summed(name: str) -> NDArray[np.float64]:
+        values = np.concatenate([getattr(p, name) for p in parts])
+        return np.bincount(inverse, weights=values, minlength=len(uniq)).astype(float)
+
     return SeasonStats(
         shape,
         uniq // DAYS_PER_SEASON,
         uniq % DAYS_PER_SEASON,
-        active,
-        detections,
+        summed("active"),
+        summed("detections"),
         np.sum([p.coverage for p in parts], axis=0),
         np.sum([p.cell_days for p in parts], axis=0),
+        summed("sites"),
     )
 
 
-def _null_samples(
-    total: SeasonStats,
-    years: list[_Year],
-    scaled: list[SeasonStats],
-    persistent: NDArray[np.bool_],
-    params: BaselineParams,
-) -> dict[int, tuple[NDArray, NDArray, NDArray]]:
-    """Leave-one-year-out (expected, observed, weight) samples per window length."""
-    parts: dict[int, list[tuple[NDArray, NDArray, NDArray]]] = {n: [] for n in params.null_windows}
-    for year, year_scaled in zip(years, scaled, strict=True):
-        rest = total.minus(year_scaled)
-        rate = pooled_rate(rest, rest.active, params, active=True, exclude=persistent)
-        rate = np.where(persistent[:, :, None], 0.0, rate)
-        per_day = spatial_sum(rate, params.rings)
-        blocks = block_expected(rate, params.scale_block_cells)
-        act = year.active
-        keep = ~persistent[act.row, act.col]
-        query = CellDays(act.row[keep], act.col[keep], act.day[keep], act.n_days)
-        weight = year.detections_per[keep].astype(float)
-        cubes = NeighbourhoodCubes(
-            act,
-            total.shape,
-            year.season_day,
-            per_day.astype(np.float32),
-            persistent,
-            rings=params.rings,
-        )
-        for n in params.null_windows:
-            before = min(params.window_before_days, n - 1)
-            after = min(params.window_after_days, n - 1 - before)
-            if before + after + 1 != n:
-                continue  # the window cannot be that long
-            stats = cubes.at(query, before=before, after=after)
-            expected = stats.expected
-            if params.regional_scale:
-                scale = regional_scale(
-                    act,
-                    persistent,
-                    blocks,
-                    year.season_day,
-                    block=params.scale_block_cells,
-                    pseudo=params.scale_pseudo,
-                    before=before,
-                    after=after,
-                )
-                expected = expected * scale[query.day]
-            full = stats.days == n
-            parts[n].append((expected[full], stats.observed[full], weight[full]))
-    samples = {}
-    for n, chunks in parts.items():
-        if chunks:
-            samples[n] = tuple(np.concatenate([c[i] for c in chunks]) for i in range(3))
-    return samples  # type: ignore[return-value]
+def _burst_tables(
+    samples: NullSamples, null: NullTable, params: BaselineParams
+) -> tuple[NullTable | None, TailCombination]:
+    """The burst statistic's null (stratified by recent activity) and the calibrated
+    combination of the two tails (ADR 0026)."""
+    if not params.burst:
+        empty = (np.zeros(0), np.zeros(0), np.zeros(0))
+        p_exp, p_obs, weight = samples.joined_persistent().get(float(params.window_days), empty)
+        first = null.tail_probability(np.full(len(p_exp), params.window_days), p_exp, p_obs)
+        return None, build_tail_combination(first, None, weight)
+    expected, observed, weight, ratio = samples.joined_burst()
+    strata = stratify(expected, observed, weight, ratio, params.burst_strata)
+    if not strata:
+        strata = {1.0: (np.zeros(0), np.zeros(0), np.zeros(0))}
+    burst = build_null_table(strata, params.null_levels, params.null_bins)
+    p_exp, p_obs, b_exp, b_obs, b_ratio, pair_weight = samples.joined_pairs()
+    first = null.tail_probability(np.full(len(p_exp), params.window_days), p_exp, p_obs)
+    second = burst.tail_probability(b_ratio, b_exp, b_obs)
+    return burst, build_tail_combination(first, second, pair_weight)
 
 
 def _data_hash(frame: pd.DataFrame) -> str:
@@ -255,7 +231,7 @@ def fit_baseline(
     box = GridBox.around(frame["lon"], frame["lat"], params.cell_deg, margin=margin)
     rows, cols, _ = box.local(frame["lon"], frame["lat"])
     flat = rows * box.n_cols + cols
-    data = [_year_data(frame, flat, box, year) for year in present]
+    data = [_year_data(frame, flat, box, year, params.burst_site_deg) for year in present]
     level = np.array([y.record.active_cell_days / y.record.covered_days for y in data])
     if params.normalise_years:
         scales = level / np.exp(np.mean(np.log(level)))
@@ -265,9 +241,12 @@ def fit_baseline(
     total = _combine(scaled)
     share = total.cell_days / max(float(total.coverage.sum()), 1.0)
     persistent = share >= params.persistent_share
-    null = build_null_table(
-        _null_samples(total, data, scaled, persistent, params), params.null_levels, params.null_bins
-    )
+    held_out = [
+        HeldOutYear(part, y.active, y.season_day) for y, part in zip(data, scaled, strict=True)
+    ]
+    samples = null_samples(total, held_out, persistent, params)
+    null = build_null_table(samples.joined_persistent(), params.null_levels, params.null_bins)
+    burst_null, combination = _burst_tables(samples, null, params)
     records = tuple(
         YearRecord(
             y.record.year,
@@ -286,6 +265,8 @@ def fit_baseline(
         stats=total,
         persistent=persistent,
         null=null,
+        burst_null=burst_null,
+        combination=combination,
         years=records,
         sensor_mix=sensor_mix(satellites),
         data_sha256=_data_hash(frame),

@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from truceline.baseline.activity import block_expected, regional_scale
+from truceline.baseline.combine import TailCombination
 from truceline.baseline.neighbourhood import spatial_sum
 from truceline.baseline.null import NullTable
 from truceline.baseline.params import BaselineParams
@@ -40,7 +41,10 @@ class Baseline:
     on a day, ``expected_detections`` the expected number of detections; both
     are for an average fit year (scale 1) and the fit data's sensor mix.
     Cells in ``persistent`` are persistent heat sources: they count neither in
-    a neighbourhood's observed nor in its expected activity.
+    a neighbourhood's observed nor in its expected activity. ``null`` is the
+    null of the persistent (31-day) statistic, ``burst_null`` that of the burst
+    (one-day) statistic (None when the baseline was fitted without it) and
+    ``combination`` calibrates each tail probability and their minimum.
     """
 
     params: BaselineParams
@@ -48,6 +52,8 @@ class Baseline:
     stats: SeasonStats
     persistent: NDArray[np.bool_]  # (rows, cols)
     null: NullTable
+    burst_null: NullTable | None
+    combination: TailCombination
     years: tuple[YearRecord, ...]
     sensor_mix: str
     data_sha256: str  # of the (date, lat, lon) rows the fit used, sorted
@@ -82,6 +88,41 @@ class Baseline:
         """Expected active cell-days per scale block and season day (masked cells out)."""
         rate = np.where(self.persistent[:, :, None], 0.0, self.expected_active)
         return block_expected(rate, self.params.scale_block_cells)
+
+    @cached_property
+    def expected_sites(self) -> NDArray[np.float32]:
+        """Expected fire sites per cell and season day, (rows, cols, 365)."""
+        return pooled_rate(
+            self.stats, self.stats.sites, self.params, active=False, exclude=self.persistent
+        )
+
+    @cached_property
+    def burst_expected(self) -> NDArray[np.float32]:
+        """Expected fire sites per day in each cell's burst neighbourhood, masked cells out."""
+        rate = np.where(self.persistent[:, :, None], 0.0, self.expected_sites)
+        return spatial_sum(rate, self.params.burst_rings).astype(np.float32)
+
+    @cached_property
+    def site_blocks(self) -> NDArray[np.float64]:
+        """Expected fire sites per scale block and season day (masked cells out)."""
+        rate = np.where(self.persistent[:, :, None], 0.0, self.expected_sites)
+        return block_expected(rate, self.params.scale_block_cells)
+
+    def site_scale(self, active: CellDays, season_day: NDArray[np.int64]) -> NDArray:
+        """Regional scale of fire sites for each day of a span (``active`` with sites)."""
+        if not self.params.regional_scale:
+            return np.ones(active.n_days)
+        return regional_scale(
+            active,
+            self.persistent,
+            self.site_blocks,
+            season_day,
+            block=self.params.scale_block_cells,
+            pseudo=self.params.scale_pseudo,
+            before=self.params.window_before_days,
+            after=self.params.window_after_days,
+            count_sites=True,
+        )
 
     def activity_scale(self, active: CellDays, season_day: NDArray[np.int64]) -> NDArray:
         """Regional activity scale for each day of a span (1 when the scale is disabled)."""
@@ -146,6 +187,13 @@ class Baseline:
                 int(w): int(n)
                 for w, n in zip(self.null.window_days, self.null.samples, strict=True)
             },
+            "burst_null_detections": None
+            if self.burst_null is None
+            else {
+                f"ratio {r:.2f}": int(n)
+                for r, n in zip(self.burst_null.strata, self.burst_null.samples, strict=True)
+            },
+            "tail_calibration": self.combination.ratios(),
             "data_sha256": self.data_sha256,
             "source_sha256": list(self.source_sha256),
             "created": self.created,

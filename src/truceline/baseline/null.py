@@ -3,10 +3,13 @@
 Built by leave-one-year-out: each fit year is scored against a baseline fitted
 on the other years, so the table holds what a *new* peacetime year looks like,
 with its own weather, campaigns and wildfires, not the fit years' own noise.
-For each window length (covered days) and each bin of the expected value the
-table keeps quantiles of the observed statistic, weighted by detections, so a
-tail probability of 0.001 means "exceeded by one peacetime detection in a
-thousand with a similar expectation".
+For each *stratum* and each bin of the expected value the table keeps
+quantiles of the observed statistic, weighted by detections, so a tail
+probability of 0.001 means "exceeded by one peacetime detection in a thousand
+with a similar expectation". The strata are the window lengths (covered days)
+for the persistent statistic and classes of recent local activity for the
+burst statistic (ADR 0026); a value between two strata blends their tables
+on a log scale.
 
 Fire counts are far more dispersed than Poisson (and than a negative binomial
 with the baseline's mean: a fire makes its neighbours' fires likely), which is
@@ -26,30 +29,45 @@ __all__ = ["NullTable", "build_null_table"]
 
 _MIN_TAIL_SCALE = 1.0  # active cell-days: the statistic is a count
 
+#: Both statistics are counts: P(X >= x) is read at x - 1/2 (continuity correction).
+#: Tied quantiles cannot tell whether x sits at the bottom or the top of the tied
+#: mass; reading at x itself took the top (with every peacetime sample at 1 site, an
+#: observation of 1 site got a tail of 0.001), reading at x - 1/2 takes the middle.
+CONTINUITY = 0.5
+
 
 @dataclass(frozen=True)
 class NullTable:
-    """Quantiles of the statistic by window length and expected value."""
+    """Quantiles of the statistic by stratum and expected value."""
 
     levels: NDArray[np.float64]  # (L,) increasing, in (0, 1)
-    window_days: NDArray[np.int64]  # (W,) increasing
+    strata: NDArray[np.float64]  # (W,) increasing, positive: window days or activity ratios
     centres: NDArray[np.float64]  # (W, B) expected value at each bin's centre, increasing
     quantiles: NDArray[np.float64]  # (W, B, L) non-decreasing along B and L
     samples: NDArray[np.int64]  # (W,) detections behind each window's table
 
+    @property
+    def window_days(self) -> NDArray[np.int64]:
+        """The strata as whole days (for the persistent statistic's table)."""
+        return np.rint(self.strata).astype(np.int64)
+
     def tail_probability(
-        self, days: ArrayLike, expected: ArrayLike, observed: ArrayLike
+        self, stratum: ArrayLike, expected: ArrayLike, observed: ArrayLike
     ) -> NDArray:
         """P(statistic >= observed) in a peacetime year, for each detection.
 
-        ``days`` is the number of covered days in the detection's window; the
-        tables of the two nearest window lengths are blended on a log scale.
+        ``stratum`` is the detection's value of the stratifying variable (the
+        covered days of its window, or its recent activity ratio); the tables of
+        the two nearest strata are blended on a log scale, the end tables hold
+        beyond the ends.
         """
-        days_arr = np.clip(np.asarray(days, dtype=float), 1.0, None)
         exp_arr = np.asarray(expected, dtype=float)
         obs_arr = np.asarray(observed, dtype=float)
-        log_w = np.log(self.window_days.astype(float))
-        pos = np.interp(np.log(days_arr), log_w, np.arange(len(log_w), dtype=float))
+        value = np.broadcast_to(np.asarray(stratum, dtype=float), obs_arr.shape)
+        log_w = np.log(self.strata)
+        pos = np.interp(
+            np.log(np.clip(value, 1e-12, None)), log_w, np.arange(len(log_w), dtype=float)
+        )
         low = np.floor(pos).astype(int)
         high = np.minimum(low + 1, len(log_w) - 1)
         frac = pos - low
@@ -78,7 +96,7 @@ class NullTable:
         if top > 0:
             q = q * np.maximum(expected / top, 1.0)[:, None]
         log_tail = np.log1p(-self.levels)  # log P(X >= q_level)
-        return _log_tail_curve(observed, q, log_tail)
+        return _log_tail_curve(observed - CONTINUITY, q, log_tail)
 
 
 def _log_tail_curve(x: NDArray, q: NDArray, log_tail: NDArray) -> NDArray:
@@ -124,11 +142,11 @@ def _weighted_quantiles(values: NDArray, weights: NDArray, levels: NDArray) -> N
 
 
 def build_null_table(
-    samples: dict[int, tuple[NDArray, NDArray, NDArray]],
+    samples: dict[float, tuple[NDArray, NDArray, NDArray]],
     levels: tuple[float, ...],
     n_bins: int,
 ) -> NullTable:
-    """Tabulate quantiles from ``{window_days: (expected, observed, weight)}`` samples."""
+    """Tabulate quantiles from ``{stratum: (expected, observed, weight)}`` samples."""
     lev = np.asarray(levels, dtype=float)
     windows = sorted(samples)
     centres = np.zeros((len(windows), n_bins))
@@ -155,4 +173,4 @@ def build_null_table(
         # More expected activity never lowers the null's quantiles; levels are ordered.
         centres[wi] = np.maximum.accumulate(centres[wi])
         quant[wi] = np.maximum.accumulate(np.maximum.accumulate(quant[wi], axis=0), axis=1)
-    return NullTable(lev, np.asarray(windows, dtype=np.int64), centres, quant, counts)
+    return NullTable(lev, np.asarray(windows, dtype=np.float64), centres, quant, counts)

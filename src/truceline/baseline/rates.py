@@ -42,6 +42,7 @@ class SeasonStats:
     detections: NDArray[np.float64]  # year-normalised detections
     coverage: NDArray[np.float64]  # (365,) fit years covering each season day
     cell_days: NDArray[np.int64]  # (rows, cols) raw active cell-days per cell
+    sites: NDArray[np.float64]  # year-normalised fire sites (occupied sub-cells)
 
     def minus(self, other: SeasonStats) -> SeasonStats:
         """These sums without ``other``'s (one year left out); same box required."""
@@ -49,12 +50,15 @@ class SeasonStats:
         key_self = self.cell * DAYS_PER_SEASON + self.day
         key_other = other.cell * DAYS_PER_SEASON + other.day
         keys = np.union1d(key_self, key_other)
-        act = np.zeros(len(keys))
-        det = np.zeros(len(keys))
-        np.add.at(act, np.searchsorted(keys, key_self), self.active)
-        np.add.at(det, np.searchsorted(keys, key_self), self.detections)
-        np.subtract.at(act, np.searchsorted(keys, key_other), other.active)
-        np.subtract.at(det, np.searchsorted(keys, key_other), other.detections)
+        at_self, at_other = np.searchsorted(keys, key_self), np.searchsorted(keys, key_other)
+        act, det, sites = np.zeros(len(keys)), np.zeros(len(keys)), np.zeros(len(keys))
+        for total, mine, theirs in (
+            (act, self.active, other.active),
+            (det, self.detections, other.detections),
+            (sites, self.sites, other.sites),
+        ):
+            np.add.at(total, at_self, mine)
+            np.subtract.at(total, at_other, theirs)
         assert keys.max(initial=0) < n_cells * DAYS_PER_SEASON
         return SeasonStats(
             self.shape,
@@ -64,6 +68,7 @@ class SeasonStats:
             np.maximum(det, 0.0),
             np.maximum(self.coverage - other.coverage, 0.0),
             np.maximum(self.cell_days - other.cell_days, 0),
+            np.maximum(sites, 0.0),
         )
 
 

@@ -1,5 +1,8 @@
-"""The excess statistic: observed and expected active cell-days around a cell-day.
+"""Neighbourhood statistics: observed and expected activity around a cell-day.
 
+Two statistics share this code: the persistent one counts *active cell-days*
+in the 3 x 3 cells over 31 days, the burst one counts *fire sites* in the
+detection's cell on its day (ADR 0026; :mod:`truceline.baseline.sites`).
 Shared by the fit (leave-one-year-out null) and the detector, so both compute
 exactly the same thing. Inputs are box-local: rows and columns of the
 baseline's grid box and day offsets into a span of consecutive days.
@@ -25,6 +28,20 @@ class CellDays:
     col: NDArray[np.int64]
     day: NDArray[np.int64]  # 0 .. n_days - 1
     n_days: int
+    count: NDArray[np.int64] | None = None  # detections of each cell-day (None: unknown)
+    sites: NDArray[np.int64] | None = None  # fire sites of each cell-day (None: unknown)
+
+    def detections(self) -> NDArray[np.int64]:
+        """Detections of each cell-day (1 each when the counts are unknown)."""
+        if self.count is None:
+            return np.ones(len(self.row), dtype=np.int64)
+        return self.count
+
+    def site_count(self) -> NDArray[np.int64]:
+        """Fire sites of each cell-day (1 each when unknown)."""
+        if self.sites is None:
+            return np.ones(len(self.row), dtype=np.int64)
+        return self.sites
 
 
 @dataclass(frozen=True)
@@ -40,6 +57,8 @@ class NeighbourhoodCubes:
     """Cumulative observed and expected neighbourhood activity over a span of days.
 
     Built once per span; :meth:`at` then reads any window around any cell-day.
+    With ``count_sites`` each cell-day weighs its number of fire sites (the
+    burst statistic); otherwise 1 (active cell-days, the persistent one).
     """
 
     def __init__(
@@ -52,11 +71,20 @@ class NeighbourhoodCubes:
         *,
         rings: int,
         scale: float = 1.0,
+        count_sites: bool = False,
     ) -> None:
         self.n_days = active.n_days
-        cube = np.zeros(shape + (active.n_days,), dtype=np.uint8)
         keep = ~excluded[active.row, active.col]
-        cube[active.row[keep], active.col[keep], active.day[keep]] = 1
+        if count_sites:
+            cube = np.zeros(shape + (active.n_days,), dtype=np.int32)
+            np.add.at(
+                cube,
+                (active.row[keep], active.col[keep], active.day[keep]),
+                active.site_count()[keep].astype(np.int32),
+            )
+        else:
+            cube = np.zeros(shape + (active.n_days,), dtype=np.uint8)
+            cube[active.row[keep], active.col[keep], active.day[keep]] = 1
         self.observed = day_cumsum(spatial_sum(cube, rings))
         del cube
         self.expected = day_cumsum(expected_per_day[:, :, season_day])

@@ -1,10 +1,11 @@
 """One-file storage of a baseline: a compressed NumPy ``.npz`` archive.
 
-The file holds the sufficient statistics (sparse sums per cell and season
-day), the persistent-source mask, the null table and one JSON document with
-the parameters, the fit years and the SHA-256 of the fit data. Rates are
-re-derived on load (deterministically, in well under a second), which keeps
-the file small: 0.6 MB for 2012-2021 over Ukraine. NumPy reads it with
+The file holds the sufficient statistics (sparse sums of active cell-days,
+detections and fire sites per cell and season day), the persistent-source
+mask, the null tables of both statistics, the tail calibration maps and one
+JSON document with the parameters, the fit years and the SHA-256 of the fit
+data. Rates are re-derived on load (deterministically, in well under a
+second), which keeps the file small: 0.9 MB for 2012-2021 over Ukraine. NumPy reads it with
 ``allow_pickle=False``, so loading a baseline from elsewhere runs no code
 (see docs/decisions/0021-baseline-file-format.md).
 """
@@ -17,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from truceline.baseline.combine import Calibration, TailCombination
 from truceline.baseline.model import Baseline, YearRecord
 from truceline.baseline.null import NullTable
 from truceline.baseline.params import BaselineParams
@@ -26,8 +28,11 @@ from truceline.grid import GridBox
 
 __all__ = ["FORMAT", "load_baseline", "save_baseline"]
 
-#: Format tag written into every file; bump when the layout changes.
-FORMAT = "truceline-baseline/1"
+#: Format tag written into every file; bump when the layout changes. Version 2 adds the
+#: burst statistic's null and the combination of the two tails (ADR 0026).
+FORMAT = "truceline-baseline/2"
+
+_OLDER = ("truceline-baseline/1",)
 
 
 def save_baseline(baseline: Baseline, path: str | Path) -> Path:
@@ -54,7 +59,16 @@ def save_baseline(baseline: Baseline, path: str | Path) -> Path:
         "software": baseline.software,
         "extra": baseline.extra,
     }
-    s, n = baseline.stats, baseline.null
+    s, n, c = baseline.stats, baseline.null, baseline.combination
+    burst: dict[str, Any] = {}
+    if baseline.burst_null is not None:
+        b = baseline.burst_null
+        burst = {
+            "burst_strata": b.strata,
+            "burst_centres": b.centres,
+            "burst_quantiles": b.quantiles,
+            "burst_samples": b.samples,
+        }
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("wb") as handle:
         np.savez_compressed(
@@ -64,14 +78,24 @@ def save_baseline(baseline: Baseline, path: str | Path) -> Path:
             day=s.day.astype(np.int16),
             active=s.active.astype(np.float32),
             detections=s.detections.astype(np.float32),
+            sites=s.sites.astype(np.float32),
             coverage=s.coverage.astype(np.float32),
             cell_days=s.cell_days.astype(np.int32),
             persistent=baseline.persistent,
             null_levels=n.levels,
-            null_window_days=n.window_days,
+            null_window_days=n.strata,
             null_centres=n.centres,
             null_quantiles=n.quantiles,
             null_samples=n.samples,
+            calibration_log10_tail=c.persistent.log10_tail,
+            calibration_log10_calibrated=np.stack(
+                [
+                    c.persistent.log10_calibrated,
+                    c.burst.log10_calibrated,
+                    c.minimum.log10_calibrated,
+                ]
+            ),
+            **burst,
         )
     return target
 
@@ -87,6 +111,12 @@ def load_baseline(path: str | Path) -> Baseline:
         meta = json.loads(arrays.pop("meta").tobytes().decode("utf-8"))
     except (OSError, ValueError, KeyError, json.JSONDecodeError) as error:
         raise BaselineError(f"{source}: not a truceline baseline ({error})") from error
+    if meta.get("format") in _OLDER:
+        raise BaselineError(
+            f"{source}: baseline format {meta.get('format')!r} was written by an older truceline "
+            f"and lacks the burst statistic's null; expected {FORMAT!r}. Fit it again with "
+            "`truceline baseline fit INPUT... --years ... --out FILE`"
+        )
     if meta.get("format") != FORMAT:
         raise BaselineError(
             f"{source}: baseline format {meta.get('format')!r}, expected {FORMAT!r}"
@@ -102,20 +132,35 @@ def load_baseline(path: str | Path) -> Baseline:
             arrays["detections"].astype(np.float64),
             arrays["coverage"].astype(np.float64),
             arrays["cell_days"].astype(np.int64),
+            arrays["sites"].astype(np.float64),
         )
         null = NullTable(
             arrays["null_levels"].astype(float),
-            arrays["null_window_days"].astype(np.int64),
+            arrays["null_window_days"].astype(np.float64),
             arrays["null_centres"].astype(float),
             arrays["null_quantiles"].astype(float),
             arrays["null_samples"].astype(np.int64),
         )
+        burst_null = None
+        if "burst_quantiles" in arrays:
+            burst_null = NullTable(
+                arrays["null_levels"].astype(float),
+                arrays["burst_strata"].astype(np.float64),
+                arrays["burst_centres"].astype(float),
+                arrays["burst_quantiles"].astype(float),
+                arrays["burst_samples"].astype(np.int64),
+            )
+        grid = arrays["calibration_log10_tail"].astype(float)
+        maps = arrays["calibration_log10_calibrated"].astype(float)
+        combination = TailCombination(*(Calibration(grid, maps[i]) for i in range(3)))
         return Baseline(
             params=BaselineParams.from_dict(meta["params"]),
             box=box,
             stats=stats,
             persistent=arrays["persistent"].astype(bool),
             null=null,
+            burst_null=burst_null,
+            combination=combination,
             years=tuple(YearRecord(**record) for record in meta["years"]),
             sensor_mix=meta["sensor_mix"],
             data_sha256=meta["data_sha256"],

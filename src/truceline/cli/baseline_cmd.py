@@ -124,6 +124,9 @@ def fit(
     persistent_share: Annotated[
         float, typer.Option(help="Active-day share that marks a persistent source.")
     ] = _D.persistent_share,
+    burst: Annotated[
+        bool, typer.Option("--burst/--no-burst", help="Calibrate the one-day burst statistic.")
+    ] = _D.burst,
     as_json: JsonOpt = False,
 ) -> None:
     """Fit a peacetime baseline and write it to one file."""
@@ -137,6 +140,7 @@ def fit(
         window_before_days=window_days,
         season_sigma_days=season_sigma_days,
         persistent_share=persistent_share,
+        burst=burst,
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -170,6 +174,18 @@ def show(
         _print_summary(summary)
 
 
+def _burst_text(summary: dict[str, Any]) -> str:
+    params = summary["params"]
+    if not params["burst"] or summary["burst_null_detections"] is None:
+        return "off (31-day statistic only)"
+    ratio = summary["tail_calibration"]["minimum"].get("1e-03")
+    return (
+        f"fire sites of {params['burst_site_deg']} deg, {params['burst_rings']} ring(s), "
+        f"{params['burst_window_days']} day; {len(summary['burst_null_detections'])} strata "
+        f"of recent activity; min-p factor {ratio} at 0.001"
+    )
+
+
 def _print_summary(summary: dict[str, Any]) -> None:
     table = Table(title=f"baseline {summary['path']}", show_header=False)
     table.add_column("key")
@@ -189,6 +205,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
             f"{summary['params']['window_before_days']} days before, "
             f"{summary['params']['rings']} ring(s)",
         ),
+        ("burst", _burst_text(summary)),
         ("data sha256", summary["data_sha256"]),
         ("created", f"{summary['created']} (truceline {summary['software']})"),
     ):

@@ -1,10 +1,11 @@
 """Detection scoring: each detection's excess over the peacetime baseline as a probability.
 
 :func:`score_detections` adds to every detection the observed and expected
-counts of its cell-day, an excess score (the null tail probability of its
-neighbourhood's activity, as -log10), a war-related probability (prior odds,
-optionally from the agreement's geometry, times a Bayes factor) and the
-boolean ``war_related``. Method and measured figures: docs/detection.md.
+counts of its cell-day, an excess score (-log10 of the calibrated null tail
+probability of the stronger of two statistics: its neighbourhood's activity
+over 31 days, and the fire sites in its cell on its day), a war-related
+probability (prior odds, optionally from the agreement's geometry, times a
+Bayes factor) and the boolean ``war_related``. Method and measured figures: docs/detection.md.
 """
 
 from __future__ import annotations

@@ -11,10 +11,9 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from truceline.baseline import Baseline, detection_frame, distinct_values, sensor_mix
-from truceline.baseline.statistic import CellDays, neighbourhood_stats
+from truceline.detect.layout import Layout, neighbourhoods
 from truceline.detect.params import DetectParams
 from truceline.detect.probability import prior_from_distance, war_probability
-from truceline.grid import cell_id, day_of_season
 
 if TYPE_CHECKING:
     from truceline.agreement import Agreement
@@ -31,9 +30,15 @@ DIAGNOSTIC_COLUMNS = (
     "neighbourhood_observed",
     "neighbourhood_expected",
     "window_days",
+    "persistent_score",
+    "burst_observed",
+    "burst_expected",
+    "burst_score",
+    "quiet_ratio",
     "persistent_source",
     "war_prior",
     "activity_scale",
+    "site_scale",
 )
 
 
@@ -64,77 +69,22 @@ def _all_activity(
     return pd.concat([frame, ctx], ignore_index=True), sorted(satellites)
 
 
-class _Layout:
-    """Box-local cells and day offsets of all activity; the detections come first."""
-
-    def __init__(self, allf: pd.DataFrame, n_scored: int, baseline: Baseline) -> None:
-        size = baseline.box.size_deg
-        self.cell = cell_id(allf["lon"], allf["lat"], size)
-        self.row, self.col, self.inside = baseline.box.local(allf["lon"], allf["lat"])
-        dates = allf["acq_date"].to_numpy().astype("datetime64[D]")
-        self.start = dates.min()
-        self.day = (dates - self.start).astype(np.int64)
-        self.n_days = int(self.day.max()) + 1
-        self.n_scored = n_scored
-        key = self.cell * self.n_days + self.day
-        _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-        self.observed = counts[inverse][:n_scored]
-        self.n_cols = baseline.box.n_cols
-
-    def active(self, lo: int, hi: int) -> CellDays:
-        """Active cell-days inside the box on days lo..hi (day offsets from lo)."""
-        use = self.inside & (self.day >= lo) & (self.day <= hi)
-        key = np.unique((self.row[use] * self.n_cols + self.col[use]) * self.n_days + self.day[use])
-        flat, day = key // self.n_days, key % self.n_days
-        return CellDays(flat // self.n_cols, flat % self.n_cols, day - lo, hi - lo + 1)
-
-
-def _score_block(
-    lay: _Layout, baseline: Baseline, first: int, last: int, scale: float | NDArray[np.float64]
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
-    """Statistic for the scored detections on days first..last (indices, obs, exp, days)."""
-    p = baseline.params
-    lo = max(first - p.window_before_days, 0)
-    hi = min(last + p.window_after_days, lay.n_days - 1)
-    active = lay.active(lo, hi)
-    target = np.flatnonzero(
-        lay.inside[: lay.n_scored]
-        & (lay.day[: lay.n_scored] >= first)
-        & (lay.day[: lay.n_scored] <= last)
-    )
-    qkey = (lay.row[target] * baseline.box.n_cols + lay.col[target]) * lay.n_days + lay.day[target]
-    uniq, inverse = np.unique(qkey, return_inverse=True)
-    qflat, qday = uniq // lay.n_days, uniq % lay.n_days
-    query = CellDays(
-        qflat // baseline.box.n_cols, qflat % baseline.box.n_cols, qday - lo, hi - lo + 1
-    )
-    season = day_of_season(lay.start + np.arange(lo, hi + 1))
-    stats = neighbourhood_stats(
-        active,
-        baseline.box.shape,
-        season,
-        baseline.neighbourhood_expected,
-        baseline.persistent,
-        query,
-        rings=p.rings,
-        before=p.window_before_days,
-        after=p.window_after_days,
-    )
-    factor = scale[qday] if isinstance(scale, np.ndarray) else scale  # scale by span day
-    expected = stats.expected * factor
-    return target, stats.observed[inverse], expected[inverse], stats.days[inverse]
-
-
-def _scale(
-    lay: _Layout, satellites: list[str], baseline: Baseline, params: DetectParams
-) -> NDArray[np.float64]:
-    """Activity scale for every day of the span (see :mod:`truceline.baseline.activity`)."""
+def _scales(
+    lay: Layout, satellites: list[str], baseline: Baseline, params: DetectParams
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Activity and site scales for every day of the span (ADRs 0023 and 0026)."""
     if params.activity_scale is not None:
-        return np.full(lay.n_days, params.activity_scale)
+        fixed = np.full(lay.n_days, params.activity_scale)
+        return fixed, fixed
     if baseline.params.regional_scale:
-        season = day_of_season(lay.start + np.arange(lay.n_days))
-        return baseline.activity_scale(lay.active(0, lay.n_days - 1), season)
-    return np.full(lay.n_days, sensor_scale(satellites, baseline, params))
+        active = lay.active(0, lay.n_days - 1)
+        season = lay.season()
+        return (
+            baseline.activity_scale(active, season),
+            baseline.site_scale(active, season),
+        )
+    fixed = np.full(lay.n_days, sensor_scale(satellites, baseline, params))
+    return fixed, fixed
 
 
 def score_detections(
@@ -163,9 +113,15 @@ def score_detections(
         "neighbourhood_observed": np.zeros(n, dtype=np.int64),
         "neighbourhood_expected": np.full(n, np.nan),
         "window_days": np.zeros(n, dtype=np.int64),
+        "persistent_score": np.full(n, np.nan),
+        "burst_observed": np.zeros(n, dtype=np.int64),
+        "burst_expected": np.full(n, np.nan),
+        "burst_score": np.full(n, np.nan),
+        "quiet_ratio": np.full(n, np.nan),
         "persistent_source": np.zeros(n, dtype=bool),
         "war_prior": np.full(n, np.nan),
         "activity_scale": np.full(n, np.nan),
+        "site_scale": np.full(n, np.nan),
     }
     if n:
         _fill(result, out, baseline, agreement, params, context)
@@ -188,47 +144,71 @@ def _fill(
 ) -> None:
     frame = detection_frame(out)
     allf, satellites = _all_activity(frame, out, context)
-    lay = _Layout(allf, len(frame), baseline)
-    scale = _scale(lay, satellites, baseline, params)
-    result["cell"] = lay.cell[: len(frame)]
+    lay = Layout(allf, len(frame), baseline)
+    scale, site_scale = _scales(lay, satellites, baseline, params)
+    n = len(frame)
+    result["cell"] = lay.cell[:n]
     result["observed"] = lay.observed
-    inside = lay.inside[: len(frame)]
+    inside = lay.inside[:n]
     if not inside.all():
         warnings.warn(
-            f"{int((~inside).sum())} of {len(frame)} detections lie outside the baseline's area "
+            f"{int((~inside).sum())} of {n} detections lie outside the baseline's area "
             f"and get no score",
             stacklevel=3,
         )
-    rows, cols = lay.row[: len(frame)], lay.col[: len(frame)]
-    season = day_of_season(lay.start + lay.day[: len(frame)])
-    day_scale = scale[lay.day[: len(frame)]]
-    result["activity_scale"] = np.where(inside, day_scale, np.nan)
+    rows, cols, day = lay.row[:n], lay.col[:n], lay.day[:n]
+    season = lay.season()[day]
+    result["activity_scale"] = np.where(inside, scale[day], np.nan)
+    result["site_scale"] = np.where(inside, site_scale[day], np.nan)
     result["expected"] = np.where(
-        inside, day_scale * baseline.expected_detections[rows, cols, season], np.nan
+        inside, scale[day] * baseline.expected_detections[rows, cols, season], np.nan
     )
     result["persistent_source"] = inside & baseline.persistent[rows, cols]
-    scored_days = np.unique(lay.day[: len(frame)][inside])
+    scored_days = np.unique(day[inside])
     for first in range(0, lay.n_days, params.chunk_days):
         last = min(first + params.chunk_days, lay.n_days) - 1
         if not ((scored_days >= first) & (scored_days <= last)).any():
             continue  # context only
-        idx, obs, exp, days = _score_block(lay, baseline, first, last, scale)
-        result["neighbourhood_observed"][idx] = obs
-        result["neighbourhood_expected"][idx] = exp
-        result["window_days"][idx] = days
-    tail = np.ones(len(frame))
-    tail[inside] = baseline.null.tail_probability(
-        result["window_days"][inside],
-        result["neighbourhood_expected"][inside],
-        result["neighbourhood_observed"][inside],
-    )
+        block = neighbourhoods(lay, baseline, first, last, scale, site_scale)
+        idx = block.index
+        result["neighbourhood_observed"][idx] = block.observed
+        result["neighbourhood_expected"][idx] = block.expected
+        result["window_days"][idx] = block.days
+        result["burst_observed"][idx] = block.burst_observed
+        result["burst_expected"][idx] = block.burst_expected
+        result["quiet_ratio"][idx] = block.quiet_ratio
+    tail = _tails(result, inside, baseline)
     if agreement is not None:
         distance = agreement.locate(frame["lon"].to_numpy(), frame["lat"].to_numpy())["distance_km"]
         prior = prior_from_distance(distance.to_numpy(dtype=float), params)
     else:
-        prior = np.full(len(frame), params.prior_war)
+        prior = np.full(n, params.prior_war)
     result["war_prior"] = prior
     result["excess_score"] = np.where(inside, -np.log10(tail) + 0.0, np.nan)  # no -0.0
     result["war_probability"] = np.where(
         inside, war_probability(tail, prior, params.alternative_shape), np.nan
     )
+
+
+def _tails(result: dict[str, NDArray], inside: NDArray[np.bool_], baseline: Baseline) -> NDArray:
+    """Combined tail probability of each detection (1 outside the box); fills the two
+    component scores (each tail calibrated on the null, ADR 0026)."""
+    tail = np.ones(len(inside))
+    cal = baseline.combination
+    persistent = baseline.null.tail_probability(
+        result["window_days"][inside],
+        result["neighbourhood_expected"][inside],
+        result["neighbourhood_observed"][inside],
+    )
+    result["persistent_score"][inside] = -np.log10(cal.persistent(persistent)) + 0.0
+    if baseline.burst_null is None:
+        tail[inside] = cal.combine(persistent)
+        return tail
+    burst = baseline.burst_null.tail_probability(
+        result["quiet_ratio"][inside],
+        result["burst_expected"][inside],
+        result["burst_observed"][inside],
+    )
+    result["burst_score"][inside] = -np.log10(cal.burst(burst)) + 0.0
+    tail[inside] = cal.combine(persistent, burst)
+    return tail
