@@ -197,6 +197,7 @@ def run(
     params: RunParams = RunParams(),
     progress: Progress | None = None,
     title: str = "truceline summary",
+    client: Any = None,
 ) -> RunResult:
     """Ingest ``inbox`` into ``archive``, then score, cluster and report ``first``..``last``.
 
@@ -204,7 +205,9 @@ def run(
     ``baseline``: a fitted baseline or its file (default: the one shipped with the
     package); ``clouds``: per-oblast cloud tables (files or folders), optional.
     Writes incidents, scored detections, the coverage table and the summary
-    (text and HTML) into ``out``. Days are UTC and inclusive.
+    (text and HTML) into ``out``. Days are UTC and inclusive. ``client``: a
+    ``dask.distributed.Client`` to score month chunks on a cluster
+    (:mod:`truceline.scale`); the default scores in this process.
     """
     from truceline.detect import score_detections
     from truceline.store import Archive
@@ -222,9 +225,14 @@ def run(
         report = store.ingest(paths, aoi=agreement.boundary.bounds)
         ingest, quarantined = report.to_dict(), int(report.n_quarantined)
     step("score")
-    detections = _query(store, first, last, agreement)
-    context = _context(store, first, fitted, agreement)
-    scored = score_detections(detections, fitted, agreement, context=context)
+    if client is None:
+        detections = _query(store, first, last, agreement)
+        context = _context(store, first, fitted, agreement)
+        scored = score_detections(detections, fitted, agreement, context=context)
+    else:
+        from truceline.scale import score_archive
+
+        scored = score_archive(store, first, last, fitted, agreement, client=client)
     step("incidents")
     incidents = build_incidents(scored, agreement, params.incidents)
     step("coverage")

@@ -124,21 +124,36 @@ def run(
     out: Annotated[Path, typer.Option(help="Output directory.")] = Path("truceline-output"),
     json_out: Annotated[bool, typer.Option("--json", help="Print a JSON account.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress messages.")] = False,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="ADDRESS|local",
+            help="Score month by month on a Dask cluster: a scheduler address "
+            "(tcp://host:8786; the archive must be on storage the workers share) or "
+            "'local' for a LocalCluster on this machine.",
+        ),
+    ] = None,
 ) -> None:
     """Ingest what is new, score, build incidents, write exports and the summary."""
-    from truceline.pipeline import run as run_job
+    from contextlib import nullcontext
 
-    result = run_job(
-        agreement,
-        _date(first, "--from"),
-        _date(last, "--to"),
-        archive=archive,
-        inbox=inbox or [],
-        baseline=baseline,
-        out=out,
-        clouds=clouds or [],
-        progress=_say(quiet or json_out),
-    )
+    from truceline.pipeline import run as run_job
+    from truceline.scale import dask_client
+
+    with dask_client(dask) if dask else nullcontext() as client:
+        result = run_job(
+            agreement,
+            _date(first, "--from"),
+            _date(last, "--to"),
+            archive=archive,
+            inbox=inbox or [],
+            baseline=baseline,
+            out=out,
+            clouds=clouds or [],
+            progress=_say(quiet or json_out),
+            client=client,
+        )
     _finish(result, json_out)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pyarrow as pa
@@ -23,6 +24,7 @@ from truceline.sensors.firms_ids import detection_ids
 from truceline.sensors.firms_layouts import Layout
 from truceline.sensors.firms_values import (
     Checked,
+    by_distinct,
     check_confidence,
     check_date,
     check_number,
@@ -92,6 +94,10 @@ def _nulls(n: int, type_: pa.DataType) -> pa.Array:
     return pa.nulls(n, type_)
 
 
+def _repeat(text: str, n: int) -> pa.Array:
+    return pa.repeat(pa.scalar(text, pa.string()), n)
+
+
 def normalise(
     columns: Mapping[str, pa.Array],
     lines: np.ndarray,
@@ -113,15 +119,15 @@ def normalise(
     verdict.add(name["latitude"], lat)
     lon = check_number(columns["longitude"], required=True, low=-180.0, high=180.0)
     verdict.add(name["longitude"], lon)
-    day = check_date(columns["acq_date"])
+    day = by_distinct(check_date, columns["acq_date"])
     verdict.add(name["acq_date"], day)
     seconds = None
     if "acq_time" in columns:
-        seconds = check_time(columns["acq_time"])
+        seconds = by_distinct(check_time, columns["acq_time"])
         verdict.add(name["acq_time"], seconds)
     sat = None
     if "satellite" in columns:
-        sat = check_satellite(columns["satellite"], layout.family)
+        sat = by_distinct(partial(check_satellite, family=layout.family), columns["satellite"])
         verdict.add(name["satellite"], sat)
     if "instrument" in columns:
         verdict.add(
@@ -130,7 +136,9 @@ def normalise(
         )
     conf = None
     if "confidence" in columns:
-        conf = check_confidence(columns["confidence"], layout.family, params)
+        conf = by_distinct(
+            partial(check_confidence, family=layout.family, params=params), columns["confidence"]
+        )
         verdict.add(name["confidence"], conf)
     daynight = None
     if "daynight" in columns:
@@ -161,7 +169,7 @@ def normalise(
     )
     product = product_of(version, layout.product_hint if layout.family != "reduced" else "unknown")
     version = pc.if_else(pc.equal(version, ""), pa.scalar(None, pa.string()), version)
-    satellite = sat.value if sat is not None else pa.array(["unknown"] * n, pa.string())
+    satellite = sat.value if sat is not None else _repeat("unknown", n)
     full = pa.table(
         {
             "id": _nulls(n, pa.string()),
@@ -171,7 +179,7 @@ def normalise(
             "acq_time": acq_time,
             "time_known": pa.array(np.full(n, seconds is not None)),
             "satellite": satellite,
-            "instrument": pa.array([layout.instrument] * n, pa.string()),
+            "instrument": _repeat(layout.instrument, n),
             "product": product,
             "version": version,
             "confidence_raw": conf.raw if conf is not None else _nulls(n, pa.string()),
@@ -184,8 +192,8 @@ def normalise(
             "track": numbers.get("track", _nulls(n, pa.float64())),
             "daynight": daynight.value if daynight is not None else _nulls(n, pa.string()),
             "fire_type": fire_type.value if fire_type is not None else _nulls(n, pa.int8()),
-            "source_sha256": pa.array([sha256] * n, pa.string()),
-            "source_file": pa.array([display] * n, pa.string()),
+            "source_sha256": _repeat(sha256, n),
+            "source_file": _repeat(display, n),
             "source_line": pa.array(lines, pa.int64()),
         }
     )

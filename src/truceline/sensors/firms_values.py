@@ -3,10 +3,15 @@
 Each check takes a string column and returns a :class:`Checked`: the parsed
 values (null where empty or bad) and, per quarantine reason, a boolean mask of
 the rows that fail. Empty optional fields are null, not errors.
+
+A check's verdict depends on the value alone, so :func:`by_distinct` runs it
+once per distinct value (a file holds a few hundred dates and pass times, five
+satellite codes) and spreads the result back to the rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -22,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SATELLITE_CODES",
     "Checked",
+    "by_distinct",
     "check_confidence",
     "check_date",
     "check_number",
@@ -62,6 +68,31 @@ class Checked:
     problems: dict[str, np.ndarray] = field(default_factory=dict)
     raw: pa.Array | None = None  # trimmed text, null when empty
     scale: pa.Array | None = None  # confidence on the 0-1 scale
+
+
+#: by_distinct checks the distinct values only when they are fewer than this share of the rows.
+_DISTINCT_SHARE = 0.5
+
+
+def by_distinct(check: Callable[[pa.Array], Checked], column: pa.Array) -> Checked:
+    """``check(column)``, evaluated once per distinct value when values repeat."""
+    text = column.fill_null("")
+    encoded = pc.dictionary_encode(text)
+    if len(encoded.dictionary) >= _DISTINCT_SHARE * len(text):
+        return check(column)
+    checked = check(encoded.dictionary)
+    rows = encoded.indices
+    at = np.asarray(rows.to_numpy(zero_copy_only=False))
+
+    def spread(values: pa.Array | None) -> pa.Array | None:
+        return None if values is None else pc.take(values, rows)
+
+    return Checked(
+        pc.take(checked.value, rows),
+        {reason: mask[at] for reason, mask in checked.problems.items()},
+        spread(checked.raw),
+        spread(checked.scale),
+    )
 
 
 def _text(column: pa.Array) -> pa.Array:
@@ -184,7 +215,10 @@ def check_type(column: pa.Array) -> Checked:
 
 def product_of(version: pa.Array, hint: str) -> pa.Array:
     """NRT when the version ends in NRT/RT/URT, standard when it is a bare number."""
-    upper = pc.utf8_upper(version)
+    encoded = pc.dictionary_encode(version)  # a file holds one or two versions
+    distinct = encoded.dictionary
+    upper = pc.utf8_upper(distinct)
     nrt = pc.match_substring_regex(upper, r"(NRT|URT|RT)$").fill_null(False)
-    std = pc.match_substring_regex(version, r"^\d+(\.\d+)*$").fill_null(False)
-    return pc.if_else(nrt, "NRT", pc.if_else(std, "standard", hint))
+    std = pc.match_substring_regex(distinct, r"^\d+(\.\d+)*$").fill_null(False)
+    product = pc.if_else(nrt, "NRT", pc.if_else(std, "standard", hint))
+    return pc.take(product, encoded.indices).fill_null(hint)

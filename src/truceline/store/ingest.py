@@ -30,7 +30,7 @@ from truceline.store.geoparquet import atomic_copy, write_part
 from truceline.store.manifest import transaction, visible_parts
 from truceline.store.params import ArchiveParams
 from truceline.store.report import FileReport
-from truceline.store.rows import date_span, product_keys, product_levels
+from truceline.store.rows import date_span, product_levels
 from truceline.store.supersede import NewRows, newly_superseded
 
 __all__ = ["IngestContext", "ingest_file"]
@@ -67,34 +67,50 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _existing_keys(ctx: IngestContext, table: pa.Table) -> pa.Array:
-    span = date_span(table)
-    files = visible_parts(ctx.conn, ctx.root, *span) if span else []
-    if span is None or not files:
-        return pa.array([], pa.string())
-    sql = (
-        "SELECT id || '|' || product AS k FROM read_parquet($files) "
-        "WHERE acq_date BETWEEN $d0 AND $d1"
-    )
-    params = {"files": files, "d0": span[0], "d1": span[1]}
-    return ctx.duck.sql(sql, params=params).to_arrow_table()["k"].combine_chunks()
+_KEEP_SQL = """
+SELECT min(n.i) AS i FROM new n
+ANTI JOIN ({old}) o ON n.id = o.id AND n.product = o.product
+GROUP BY n.id, n.product
+"""
+_OLD_SQL = "SELECT id, product FROM read_parquet($files) WHERE acq_date BETWEEN $d0 AND $d1"
+_EARLIER_SQL = "SELECT id, product FROM earlier"
 
 
-def _dedupe(ctx: IngestContext, table: pa.Table, seen: list[pa.Array]) -> tuple[pa.Table, int]:
-    """Rows not yet in the archive nor earlier in this file (first occurrence wins)."""
+def _dedupe(ctx: IngestContext, table: pa.Table, seen: list[pa.Table]) -> tuple[pa.Table, int]:
+    """Rows not yet in the archive nor earlier in this file (first occurrence wins).
+
+    One DuckDB query: the first row of each (id, product) key, less the keys the
+    committed parts of the same dates (or earlier reads of the same file) hold.
+    """
     if table.num_rows == 0:
         return table, 0
-    keys = product_keys(table)
-    index = pa.table({"k": keys, "i": pa.array(np.arange(table.num_rows))})
-    firsts = index.group_by("k", use_threads=False).aggregate([("i", "min")])["i_min"]
-    first = np.zeros(table.num_rows, dtype=bool)
-    first[firsts.to_numpy()] = True
-    known = pa.concat_arrays([_existing_keys(ctx, table), *seen])
-    old = np.asarray(pc.is_in(keys, value_set=known).to_numpy(zero_copy_only=False), dtype=bool)
-    keep = first & ~old
-    new = table.filter(pa.array(keep))
-    seen.append(product_keys(new))
-    return new, int(table.num_rows - keep.sum())
+    span = date_span(table)
+    files = visible_parts(ctx.conn, ctx.root, *span) if span else []
+    olds, params = [], {}
+    if files and span:
+        olds.append(_OLD_SQL)
+        params = {"files": files, "d0": span[0], "d1": span[1]}
+    if seen:
+        olds.append(_EARLIER_SQL)
+    old = " UNION ALL ".join(olds) or "SELECT id, product FROM new WHERE false"
+    new = pa.table({"id": table["id"], "product": table["product"], "i": np.arange(table.num_rows)})
+    ctx.duck.register("new", new)
+    if seen:
+        ctx.duck.register("earlier", pa.concat_tables(seen))
+    try:
+        keep = ctx.duck.sql(_KEEP_SQL.format(old=old), params=params).fetchnumpy()["i"]
+    finally:
+        ctx.duck.unregister("new")
+        if seen:
+            ctx.duck.unregister("earlier")
+    if len(keep) == table.num_rows:
+        kept = table
+    else:
+        mask = np.zeros(table.num_rows, dtype=bool)
+        mask[np.asarray(keep, dtype=np.int64)] = True
+        kept = table.filter(pa.array(mask))
+    seen.append(kept.select(["id", "product"]))
+    return kept, int(table.num_rows - kept.num_rows)
 
 
 def _extent(
@@ -143,13 +159,23 @@ def _raw_name(path: Path, sha: str) -> str:
     return f"raw/{sha[:2]}/{sha}{suffix}"
 
 
+def _month_runs(table: pa.Table) -> list[tuple[str, int, int]]:
+    """(YYYY-MM, start, stop) of each month in a table sorted by ``acq_date``."""
+    days = table["acq_date"].to_numpy().astype("datetime64[D]")
+    months = days.astype("datetime64[M]")
+    cuts = np.flatnonzero(months[1:] != months[:-1]) + 1
+    starts = np.concatenate(([0], cuts))
+    stops = np.concatenate((cuts, [len(months)]))
+    return [(str(months[a]), int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
+
+
 def _write_parts(ctx: IngestContext, plan: _Plan, sha: str, written: list[Path]) -> None:
+    """One part per month of the new rows, each sorted by date, time and id."""
     if plan.new.num_rows == 0:
         return
-    stamp = pc.cast(plan.new["acq_date"], pa.timestamp("s"))
-    months = pc.strftime(stamp, format="%Y-%m")
-    for month in sorted(pc.unique(months).to_pylist()):
-        rows = plan.new.filter(pc.equal(months, month)).sort_by(_SORT)
+    ordered = plan.new.sort_by(_SORT)
+    for month, start, stop in _month_runs(ordered):
+        rows = ordered.slice(start, stop - start)
         rel = f"detections/month={month}/{sha[:16]}-{uuid.uuid4().hex[:12]}.parquet"
         path = ctx.root / rel
         written.append(path)
@@ -205,8 +231,13 @@ def _report(plan: _Plan, sha: str, n_superseded: int) -> FileReport:
 
 def _attribute(plans: list[_Plan], superseded: pa.Table) -> list[int]:
     """Newly superseded rows per read: its own NRT rows, the rest to its standard reads."""
-    ids = set(superseded["id"].to_pylist())
-    counts = [len(ids & set(p.new["id"].to_pylist())) for p in plans]
+    if superseded.num_rows == 0:
+        return [0] * len(plans)
+    ids = pc.unique(superseded["id"])
+    counts = [
+        pc.count_distinct(p.new["id"].filter(pc.is_in(p.new["id"], value_set=ids))).as_py()
+        for p in plans
+    ]
     rest = len(ids) - sum(counts)
     for i, plan in enumerate(plans):
         if rest and plan.new.num_rows and "standard" in set(plan.new["product"].to_pylist()):
@@ -278,7 +309,7 @@ def ingest_file(ctx: IngestContext, path: Path) -> tuple[list[FileReport], list[
         if not (ctx.root / raw_rel).exists():
             written.append(ctx.root / raw_rel)
             atomic_copy(path, ctx.root / raw_rel, fsync=ctx.params.fsync)
-        seen: list[pa.Array] = []
+        seen: list[pa.Table] = []
         plans = []
         for read in reads:
             new, duplicates = _dedupe(ctx, read.table, seen)

@@ -26,8 +26,7 @@ def date_span(table: pa.Table) -> tuple[date, date] | None:
 
 def product_levels(table: pa.Table) -> tuple[int, int]:
     """Rows of NRT and of standard product."""
-    counts = dict.fromkeys(("NRT", "standard"), 0)
-    grouped = table.group_by("product", use_threads=False).aggregate([("id", "count")])
-    for row in grouped.to_pylist():
-        counts[row["product"]] = row["id_count"]
-    return counts["NRT"], counts["standard"]
+    nrt, standard = (
+        int(pc.sum(pc.equal(table["product"], level)).as_py() or 0) for level in ("NRT", "standard")
+    )
+    return nrt, standard
