@@ -11,13 +11,16 @@ Fits a baseline on peacetime years of ../shared/data/firms_history (default
 * a geographic sanity check against VIINA 2024 event reports (artillery etc.).
 
 Each year is scored twice: on the baseline alone and with the agreement built
-from the March-2023 occupied area. Each year's scoring gets the previous 31
-days as context when that year is present, as the monitoring pipeline does.
+from the March-2023 occupied area (no start: the line as a prior only). 2021 is
+also scored under that line as an agreement in force from 1 January 2021, and
+the 2025 NRT period with the demo's ceasefire start (ADR 0028). Each year's
+scoring gets the previous 31 days as context when that year is present, as the
+monitoring pipeline does.
 
 Usage::
 
     python scripts/evaluate_detection.py [--history DIR] [--fit-years 2012-2020]
-        [--baseline FILE] [--markdown OUT.md] [--json OUT.json]
+        [--baseline FILE] [--markdown OUT.md] [--json OUT.json] [--only-ceasefire]
 
 Distances are measured in truceline.geo.LOCAL_CRS (equidistant conic).
 """
@@ -36,7 +39,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from truceline.agreement import build_agreement
+from truceline.agreement import Agreement, build_agreement
 from truceline.baseline import Baseline, BaselineParams, fit_baseline, load_baseline
 from truceline.detect import DetectParams, score_detections
 from truceline.geo import project, to_local
@@ -217,6 +220,91 @@ def evaluate(
     return results
 
 
+def _isw_2023(shared: Path) -> Agreement:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return build_agreement(
+            shared / "frontline" / "rus_control_2023" / "rus_control_2023.shp",
+            name="ISW March 2023",
+        )
+
+
+def _month(frame: pd.DataFrame, first: str, last: str) -> pd.DataFrame:
+    dates = pd.to_datetime(frame["acq_date"]).to_numpy()
+    return frame[(dates >= np.datetime64(first)) & (dates < np.datetime64(last))]
+
+
+#: (label, DetectParams overrides) of the ceasefire checks (ADR 0028).
+CEASEFIRE_VARIANTS: tuple[tuple[str, dict], ...] = (
+    ("windows as in war, war's prior", {"start_aware": False, "after_start_odds": 1.0}),
+    ("windows since the start, war's prior", {"after_start_odds": 1.0}),
+    ("windows as in war, ceasefire prior", {"start_aware": False}),
+    ("windows since the start, ceasefire prior (default)", {}),
+)
+
+
+def ceasefire_checks(history: Path, baseline: Baseline, shared: Path = SHARED) -> dict:
+    """Real-data checks of ADR 0028, with the March-2023 line as the agreement.
+
+    * ``in_force_2021``: 2021 with the agreement in force from 1 January 2021
+      (every detection after the start; peace, so every flag is false);
+    * ``holds``: a ceasefire that holds: August 2023 (the war) as the days before a
+      start on 1 September, then the peacetime fires of September 2021 re-dated
+      to September 2023 as what follows; every flag after the start is false;
+    * ``fails``: a ceasefire that does not: September 2023 as it was (the war went
+      on) after a start on 1 September; how soon and how much is flagged.
+    """
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    agreement = _isw_2023(shared)
+    in_force = replace(agreement, start=datetime(2021, 1, 1, tzinfo=UTC))
+    out: dict = {
+        "in_force_2021": monthly(score_year(history, 2021, baseline, DEFAULT_PARAMS, in_force, {}))
+    }
+    start = replace(agreement, start=datetime(2023, 9, 1, tzinfo=UTC))
+    war = load_year(history, 2023)
+    august = _month(war, "2023-08-01", "2023-09-01")
+    peace = _month(load_year(history, 2021), "2021-09-01", "2021-10-01").copy()
+    peace["acq_date"] = (pd.to_datetime(peace["acq_date"]) + pd.DateOffset(years=2)).dt.date
+    september = _month(war, "2023-09-01", "2023-10-01")
+    near = edge_distance_km(peace, occupied_edge(shared)[1]) <= NEAR_KM
+    holds, fails = [], []
+    for label, overrides in CEASEFIRE_VARIANTS:
+        params = replace(DEFAULT_PARAMS, **overrides)
+        false = score_detections(peace, baseline, start, params, context=august)
+        flag = false["war_related"].to_numpy()
+        days = pd.to_datetime(false.loc[flag, "acq_date"]).dt.day
+        holds.append({"variant": label, "detections": len(false), "flagged": int(flag.sum()),
+                      "share_flagged": float(flag.mean()),
+                      "flagged_within_25km": int(near[flag].sum()),
+                      "last_day_flagged": int(days.max()) if len(days) else 0})  # fmt: skip
+        real = score_detections(september, baseline, start, params, context=august)
+        daily = real.groupby(pd.to_datetime(real["acq_date"]).dt.day)["war_related"].sum()
+        busy = daily[daily >= 10]
+        fails.append({"variant": label, "detections": len(real), "flagged": int(daily.sum()),
+                      "first_day_with_10_flags": int(busy.index[0]) if len(busy) else 0,
+                      "flags_days_1_7": int(daily.loc[1:7].sum())})  # fmt: skip
+    out["holds"] = pd.DataFrame(holds)
+    out["fails"] = pd.DataFrame(fails)
+    return out
+
+
+def ceasefire_markdown(checks: dict) -> str:
+    """The ceasefire checks as Markdown."""
+    return "\n\n".join(
+        [
+            "### 2021 under the 2023 line as an agreement in force from 1 January 2021",
+            fmt_table(checks["in_force_2021"]),
+            "### A ceasefire that holds: August 2023 (war), then September 2021's fires "
+            "re-dated to September 2023",
+            fmt_table(checks["holds"]),
+            "### A ceasefire that fails: September 2023 as it was, start 1 September 2023",
+            fmt_table(checks["fails"]),
+        ]
+    )
+
+
 def _weekly(dates: np.ndarray, flag: np.ndarray) -> list[tuple[str, int, int]]:
     start = np.datetime64("2022-01-03")
     out = []
@@ -248,9 +336,12 @@ def loyo(history: Path, years: list[int], params: DetectParams = DEFAULT_PARAMS)
 
 def nrt_2025(shared: Path, params: DetectParams = DEFAULT_PARAMS) -> dict:
     """The demo period: all 2025 NRT files, shipped baseline, 2025-08-11 line."""
+    from dataclasses import replace
+
     from truceline.agreement import DEMO_OCCUPIED
     from truceline.baseline import DEFAULT_BASELINE
     from truceline.grid import cell_id, day_of_season
+    from truceline.pipeline import DEMO_START
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -258,7 +349,13 @@ def nrt_2025(shared: Path, params: DetectParams = DEFAULT_PARAMS) -> dict:
     baseline = load_baseline(DEFAULT_BASELINE)
     frame = load_detections(sorted((shared / "firms_nrt_2025").glob("*.csv"))).to_pandas()
     out: dict = {"detections": len(frame)}
-    for label, agr in (("baseline_only", None), ("with_agreement", agreement)):
+    ceasefire = replace(agreement, start=DEMO_START)  # the demo's: ADR 0028 applies
+    variants = (
+        ("baseline_only", None),
+        ("with_agreement", agreement),
+        ("with_ceasefire_start", ceasefire),
+    )
+    for label, agr in variants:
         scored = score_detections(frame, baseline, agr, params)
         distance = agreement.locate(scored["lon"].to_numpy(), scored["lat"].to_numpy())
         near = distance["distance_km"].abs().to_numpy() <= NEAR_KM
@@ -342,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--no-loyo", action="store_true", help="skip leave-one-year-out")
     ap.add_argument("--no-2025", action="store_true", help="skip the 2025 NRT demo period")
+    ap.add_argument("--only-ceasefire", action="store_true", help="only the ADR 0028 checks")
     args = ap.parse_args(argv)
     t0 = time.time()
     if args.baseline:
@@ -351,9 +449,21 @@ def main(argv: list[str] | None = None) -> int:
         table = load_detections([history_file(args.history, y) for y in years])
         baseline = fit_baseline(table, years=years, params=BaselineParams())
     print(f"baseline on {baseline.fit_years} ({time.time() - t0:.0f} s)", file=sys.stderr)
-    results = evaluate(args.history, baseline)
-    text = to_markdown(results)
     extras: dict = {}
+    checks = ceasefire_checks(args.history, baseline)
+    extras.update({f"ceasefire_{k}": v for k, v in checks.items()})
+    ceasefire_text = "\n" + ceasefire_markdown(checks) + "\n"
+    if args.only_ceasefire:
+        print(ceasefire_text)
+        if not args.no_2025:
+            demo = nrt_2025(SHARED)
+            for label in ("with_agreement", "with_ceasefire_start"):
+                d = demo[label]
+                daily = d["daily"]["flagged"].tolist()
+                print(f"- 2025 {label}: {d['flagged']} flagged; daily {daily}")
+        return 0
+    results = evaluate(args.history, baseline)
+    text = to_markdown(results) + ceasefire_text
     if not args.no_loyo:
         years = [y for y in parse_years(args.fit_years) if history_file(args.history, y).exists()]
         table = loyo(args.history, years)
@@ -365,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
         demo = nrt_2025(SHARED)
         extras["nrt_2025"] = demo
         text += "\n\n### 2025 NRT (shipped baseline, 2025-08-11 line)\n\n"
-        for label in ("baseline_only", "with_agreement"):
+        for label in ("baseline_only", "with_agreement", "with_ceasefire_start"):
             d = demo[label]
             text += (
                 f"- {label}: {d['flagged']} of {demo['detections']} flagged "
@@ -375,6 +485,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         text += "\nDaily, baseline only:\n\n" + fmt_table(demo["baseline_only"]["daily"])
         text += "\n\nDaily, with agreement:\n\n" + fmt_table(demo["with_agreement"]["daily"])
+        text += "\n\nDaily, with the ceasefire start 2025-08-11:\n\n" + fmt_table(
+            demo["with_ceasefire_start"]["daily"]
+        )
         text += (
             "\n\nFar from the front (> 100 km, government side), 11 Aug - 15 Sep, "
             f"baseline expects {demo['far_expected_active_cell_days']:.0f} active cell-days:\n\n"
@@ -384,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.markdown:
         args.markdown.write_text(text + "\n")
     if args.json:
-        payload = {
+        payload: dict[str, object] = {
             label: {
                 str(y): {
                     k: (v.to_dict(orient="records") if isinstance(v, pd.DataFrame) else v)

@@ -55,3 +55,36 @@ def test_2022_flags_rise_after_the_invasion(baseline: Baseline, shared_data: Pat
     after = flag[dates >= np.datetime64("2022-02-24")].mean()
     assert before < 0.01
     assert after > 10 * max(before, 0.001)
+
+
+def test_a_ceasefire_that_holds_leaves_no_false_alarm_behind_the_war(
+    baseline: Baseline, shared_data: Path
+) -> None:
+    """ADR 0028 on real data: August 2023 (the war), a ceasefire from 1 September under
+    the March-2023 line, then September 2021's peacetime fires re-dated to 2023. Every
+    flag is false: judged since the start, none; judged as during the war, the war's
+    31 days flag over 1 % of them."""
+    import warnings
+    from datetime import UTC, datetime
+
+    from truceline.agreement import build_agreement
+    from truceline.detect import DetectParams
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        agreement = build_agreement(
+            shared_data / "frontline" / "rus_control_2023" / "rus_control_2023.shp",
+            start=datetime(2023, 9, 1, tzinfo=UTC),
+        )
+    war = _year(shared_data, 2023)
+    days = pd.to_datetime(war["acq_date"])
+    august = war[(days >= "2023-08-01") & (days < "2023-09-01")]
+    peace = _year(shared_data, 2021)
+    days = pd.to_datetime(peace["acq_date"])
+    peace = peace[(days >= "2021-09-01") & (days < "2021-10-01")].copy()
+    peace["acq_date"] = (pd.to_datetime(peace["acq_date"]) + pd.DateOffset(years=2)).dt.date
+    aware = score_detections(peace, baseline, agreement, context=august)
+    assert aware["after_start"].all() and not aware["war_related"].any()
+    as_war = DetectParams(start_aware=False, after_start_odds=1.0)
+    blind = score_detections(peace, baseline, agreement, as_war, context=august)
+    assert blind["war_related"].mean() > 0.01

@@ -33,11 +33,16 @@ def quiet_ratio(
     query: CellDays,
     scale: NDArray[np.float64],
     params: BaselineParams,
+    first: NDArray[np.int64] | None = None,
 ) -> NDArray[np.float64]:
     """Recent activity ratio of each query cell-day (``cubes``: the persistent statistic's,
-    active cell-days; ``scale``: the activity scale of each day of the span)."""
+    active cell-days; ``scale``: the activity scale of each day of the span; ``first``:
+    the earliest day each query may look back to, e.g. an agreement's start, ADR 0028).
+
+    Fewer days before (the start of the data or of an agreement) give a ratio nearer 1:
+    with no day before it is exactly 1, the middle of the null's strata."""
     days = params.burst_quiet_days
-    with_today = cubes.at(query, before=days, after=0)
+    with_today = cubes.at(query, before=days, after=0, first=first)
     today = cubes.at(query, before=0, after=0)
     observed = (with_today.observed - today.observed).astype(float)
     expected = (with_today.expected - today.expected) * scale[query.day]

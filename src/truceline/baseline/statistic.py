@@ -90,9 +90,23 @@ class NeighbourhoodCubes:
         self.expected = day_cumsum(expected_per_day[:, :, season_day])
         self.scale = scale
 
-    def at(self, query: CellDays, *, before: int, after: int) -> NeighbourhoodStats:
-        """Statistic at each query cell-day for the window ``before`` .. ``after`` days."""
+    def at(
+        self,
+        query: CellDays,
+        *,
+        before: int,
+        after: int,
+        first: NDArray[np.int64] | None = None,
+    ) -> NeighbourhoodStats:
+        """Statistic at each query cell-day for the window ``before`` .. ``after`` days.
+
+        ``first``: for each query, the earliest day its window may reach back to (an
+        agreement's start, ADR 0028); the window then covers fewer days and
+        ``days`` says how many.
+        """
         lo, hi = window_bounds(query.day, self.n_days, before, after)
+        if first is not None:
+            lo = np.minimum(np.maximum(lo, first), query.day)
         observed = window_lookup(self.observed, query.row, query.col, lo, hi).astype(np.int64)
         expected = window_lookup(self.expected, query.row, query.col, lo, hi).astype(float)
         return NeighbourhoodStats(observed, self.scale * expected, hi - lo)

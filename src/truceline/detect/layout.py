@@ -26,7 +26,14 @@ __all__ = ["BlockStats", "Layout", "neighbourhoods"]
 class Layout:
     """Box-local cells and day offsets of all activity; the scored detections come first."""
 
-    def __init__(self, allf: pd.DataFrame, n_scored: int, baseline: Baseline) -> None:
+    def __init__(
+        self,
+        allf: pd.DataFrame,
+        n_scored: int,
+        baseline: Baseline,
+        agreement_start: np.datetime64 | None = None,
+        after_start: NDArray[np.bool_] | None = None,
+    ) -> None:
         size = baseline.box.size_deg
         self.cell = cell_id(allf["lon"], allf["lat"], size)
         self.row, self.col, self.inside = baseline.box.local(allf["lon"], allf["lat"])
@@ -42,6 +49,14 @@ class Layout:
         self.lon = allf["lon"].to_numpy(dtype=float)
         self.lat = allf["lat"].to_numpy(dtype=float)
         self.site_deg = baseline.params.burst_site_deg
+        # An agreement's start (ADR 0028): the day its windows begin, and which scored
+        # detections are known to be after it.
+        self.after_start = np.zeros(n_scored, dtype=np.int64)
+        self.start_day: int | None = None
+        if agreement_start is not None and after_start is not None and after_start.any():
+            first = agreement_start.astype("datetime64[D]")
+            self.start_day = int((first - self.start).astype(np.int64))
+            self.after_start = after_start.astype(np.int64)
 
     def season(self, lo: int = 0, hi: int | None = None) -> NDArray[np.int64]:
         """Season day of each day lo..hi of the span (default: all of it)."""
@@ -93,10 +108,16 @@ def neighbourhoods(
     n = lay.n_scored
     target = np.flatnonzero(lay.inside[:n] & (lay.day[:n] >= first) & (lay.day[:n] <= last))
     cols = baseline.box.n_cols
-    qkey = (lay.row[target] * cols + lay.col[target]) * lay.n_days + lay.day[target]
-    uniq, inverse = np.unique(qkey, return_inverse=True)
-    qflat, qday = uniq // lay.n_days, uniq % lay.n_days
+    cell_day = (lay.row[target] * cols + lay.col[target]) * lay.n_days + lay.day[target]
+    # A cell-day is scored once, or twice on an agreement's first day when detections
+    # before and after the start share it (their windows differ, ADR 0028).
+    uniq, inverse = np.unique(cell_day * 2 + lay.after_start[target], return_inverse=True)
+    qafter, cell_day = (uniq % 2).astype(bool), uniq // 2
+    qflat, qday = cell_day // lay.n_days, cell_day % lay.n_days
     query = CellDays(qflat // cols, qflat % cols, qday - lo, hi - lo + 1)
+    floor = None
+    if lay.start_day is not None and qafter.any():
+        floor = np.where(qafter, lay.start_day - lo, 0).astype(np.int64)
     season = lay.season(lo, hi)
     cubes = NeighbourhoodCubes(
         active,
@@ -106,9 +127,9 @@ def neighbourhoods(
         baseline.persistent,
         rings=p.rings,
     )
-    stats = cubes.at(query, before=p.window_before_days, after=p.window_after_days)
+    stats = cubes.at(query, before=p.window_before_days, after=p.window_after_days, first=floor)
     span_scale = scale[lo : hi + 1]
-    ratio = quiet_ratio(cubes, query, span_scale, p)
+    ratio = quiet_ratio(cubes, query, span_scale, p, first=floor)
     del cubes
     burst_obs = np.zeros(len(uniq), dtype=np.int64)
     burst_exp = np.full(len(uniq), np.nan)
@@ -122,7 +143,7 @@ def neighbourhoods(
             rings=p.burst_rings,
             count_sites=True,
         )
-        burst = bursts.at(query, before=p.burst_window_days - 1, after=0)
+        burst = bursts.at(query, before=p.burst_window_days - 1, after=0, first=floor)
         burst_obs = burst.observed
         burst_exp = burst.expected * site_scale[qday]
     return BlockStats(

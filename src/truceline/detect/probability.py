@@ -20,7 +20,7 @@ from scipy.special import expit, logit
 
 from truceline.detect.params import DetectParams
 
-__all__ = ["log_bayes_factor", "prior_from_distance", "war_probability"]
+__all__ = ["ceasefire_prior", "log_bayes_factor", "prior_from_distance", "war_probability"]
 
 _TINY = 1e-300
 
@@ -44,4 +44,15 @@ def war_probability(tail: ArrayLike, prior: ArrayLike, shape: float) -> NDArray[
     """Posterior probability of war activity given tail probability and prior."""
     prior_arr = np.clip(np.asarray(prior, dtype=float), 1e-12, 1 - 1e-12)
     result: NDArray[np.float64] = expit(logit(prior_arr) + log_bayes_factor(tail, shape))
+    return result
+
+
+def ceasefire_prior(prior: ArrayLike, odds_ratio: float) -> NDArray[np.float64]:
+    """The prior after an agreement's start: the prior odds times ``odds_ratio`` (ADR 0028).
+
+    War fires fall to the violation rate while field, forest and industrial fires go
+    on, so a fire after the start is less likely to be war than the same fire before.
+    """
+    p = np.clip(np.asarray(prior, dtype=float), 1e-12, 1 - 1e-12)
+    result: NDArray[np.float64] = expit(logit(p) + np.log(odds_ratio))
     return result

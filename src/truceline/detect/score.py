@@ -11,9 +11,10 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from truceline.baseline import Baseline, detection_frame, distinct_values, sensor_mix
+from truceline.detect.ceasefire import after_start, start_day
 from truceline.detect.layout import Layout, neighbourhoods
 from truceline.detect.params import DetectParams
-from truceline.detect.probability import prior_from_distance, war_probability
+from truceline.detect.probability import ceasefire_prior, prior_from_distance, war_probability
 
 if TYPE_CHECKING:
     from truceline.agreement import Agreement
@@ -37,6 +38,7 @@ DIAGNOSTIC_COLUMNS = (
     "quiet_ratio",
     "persistent_source",
     "war_prior",
+    "after_start",
     "activity_scale",
     "site_scale",
 )
@@ -120,6 +122,7 @@ def score_detections(
         "quiet_ratio": np.full(n, np.nan),
         "persistent_source": np.zeros(n, dtype=bool),
         "war_prior": np.full(n, np.nan),
+        "after_start": np.zeros(n, dtype=bool),
         "activity_scale": np.full(n, np.nan),
         "site_scale": np.full(n, np.nan),
     }
@@ -144,7 +147,17 @@ def _fill(
 ) -> None:
     frame = detection_frame(out)
     allf, satellites = _all_activity(frame, out, context)
-    lay = Layout(allf, len(frame), baseline)
+    start = None if agreement is None else agreement.start
+    after = after_start(out, start)
+    result["after_start"] = after
+    aware = start is not None and params.start_aware
+    lay = Layout(
+        allf,
+        len(frame),
+        baseline,
+        agreement_start=start_day(start) if start is not None and aware else None,
+        after_start=after if aware else None,
+    )
     scale, site_scale = _scales(lay, satellites, baseline, params)
     n = len(frame)
     result["cell"] = lay.cell[:n]
@@ -181,6 +194,7 @@ def _fill(
     if agreement is not None:
         distance = agreement.locate(frame["lon"].to_numpy(), frame["lat"].to_numpy())["distance_km"]
         prior = prior_from_distance(distance.to_numpy(dtype=float), params)
+        prior = np.where(after, ceasefire_prior(prior, params.after_start_odds), prior)
     else:
         prior = np.full(n, params.prior_war)
     result["war_prior"] = prior
