@@ -150,3 +150,14 @@ def test_archive_info_table(tmp_path: Path) -> None:
     run("ingest", GOOD / "fire_nrt_M-C61_565101.csv", "--archive", tmp_path / "a")
     result = run("archive", "info", "--archive", tmp_path / "a")
     assert result.exit_code == 0 and "visible_rows" in result.output
+
+
+def test_quarantined_rows_are_named_on_stderr(tmp_path: Path) -> None:
+    """Without --json, the culprits are named (file, line, field, value, reason)."""
+    result = run("ingest", BAD / "bad_rows_viirs.csv", "--archive", tmp_path / "a")
+    assert result.exit_code == 8
+    assert "quarantined bad_rows_viirs.csv, line 5, field latitude = 'abc': not_a_number" in (
+        result.stderr
+    )
+    # ten are shown; none is left for --quarantine-out to add
+    assert result.stderr.count("quarantined bad_rows_viirs.csv") == 10

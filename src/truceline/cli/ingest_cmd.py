@@ -131,10 +131,32 @@ def ingest(
         wide.print(_table(result))
     else:
         console.print(_summary(result), highlight=False, soft_wrap=True)
+    if result.n_quarantined and not json_out:
+        _print_quarantine(result, quarantine_out)
     if result.refused:
         raise typer.Exit(EXIT_CODES[InputError])
     if result.n_quarantined:
         raise typer.Exit(EXIT_QUARANTINED)
+
+
+#: Quarantined rows named on stderr before the rest is left to --quarantine-out.
+_SHOW_QUARANTINED = 10
+
+
+def _print_quarantine(result: IngestReport, written: Path | None) -> None:
+    """Name the first quarantined rows (file, line, field, value, reason) on stderr."""
+    rows = result.quarantine.slice(0, _SHOW_QUARANTINED).to_pylist()
+    for row in rows:
+        err_console.print(
+            f"[yellow]quarantined[/] {escape(str(row['file']))}, line {row['line']}, "
+            f"field {escape(str(row['field']))} = {escape(repr(row['value']))}: {row['reason']}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    more = result.n_quarantined - len(rows)
+    where = f"all in {written}" if written else "--quarantine-out FILE writes them all"
+    if more > 0 or written:
+        err_console.print(f"[yellow]{more} more quarantined row(s); {where}[/]", highlight=False)
 
 
 @archive_app.command("info")
