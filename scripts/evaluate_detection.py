@@ -234,13 +234,16 @@ def _month(frame: pd.DataFrame, first: str, last: str) -> pd.DataFrame:
     return frame[(dates >= np.datetime64(first)) & (dates < np.datetime64(last))]
 
 
-#: (label, DetectParams overrides) of the ceasefire checks (ADR 0028).
+#: (label, DetectParams overrides) of the ceasefire checks (ADR 0028 and its amendment:
+#: windows since the start and the war's prior are the defaults; the ceasefire prior is
+#: odds 0.1). Every variant names its settings, so the rows stay right if defaults move.
 CEASEFIRE_VARIANTS: tuple[tuple[str, dict], ...] = (
     ("windows as in war, war's prior", {"start_aware": False, "after_start_odds": 1.0}),
-    ("windows since the start, war's prior", {"after_start_odds": 1.0}),
-    ("windows as in war, ceasefire prior", {"start_aware": False}),
-    ("windows since the start, ceasefire prior (default)", {}),
-)
+    ("windows since the start, war's prior (default)", {"start_aware": True,
+                                                        "after_start_odds": 1.0}),
+    ("windows as in war, ceasefire prior", {"start_aware": False, "after_start_odds": 0.1}),
+    ("windows since the start, ceasefire prior", {"start_aware": True, "after_start_odds": 0.1}),
+)  # fmt: skip
 
 
 def ceasefire_checks(history: Path, baseline: Baseline, shared: Path = SHARED) -> dict:
@@ -259,8 +262,12 @@ def ceasefire_checks(history: Path, baseline: Baseline, shared: Path = SHARED) -
 
     agreement = _isw_2023(shared)
     in_force = replace(agreement, start=datetime(2021, 1, 1, tzinfo=UTC))
+    ceasefire_prior = replace(DEFAULT_PARAMS, after_start_odds=0.1)
     out: dict = {
-        "in_force_2021": monthly(score_year(history, 2021, baseline, DEFAULT_PARAMS, in_force, {}))
+        "in_force_2021": monthly(score_year(history, 2021, baseline, DEFAULT_PARAMS, in_force, {})),
+        "in_force_2021_ceasefire_prior": monthly(
+            score_year(history, 2021, baseline, ceasefire_prior, in_force, {})
+        ),
     }
     start = replace(agreement, start=datetime(2023, 9, 1, tzinfo=UTC))
     war = load_year(history, 2023)
@@ -296,6 +303,8 @@ def ceasefire_markdown(checks: dict) -> str:
         [
             "### 2021 under the 2023 line as an agreement in force from 1 January 2021",
             fmt_table(checks["in_force_2021"]),
+            "### The same with the ceasefire prior (after_start_odds 0.1)",
+            fmt_table(checks["in_force_2021_ceasefire_prior"]),
             "### A ceasefire that holds: August 2023 (war), then September 2021's fires "
             "re-dated to September 2023",
             fmt_table(checks["holds"]),
@@ -351,12 +360,13 @@ def nrt_2025(shared: Path, params: DetectParams = DEFAULT_PARAMS) -> dict:
     out: dict = {"detections": len(frame)}
     ceasefire = replace(agreement, start=DEMO_START)  # the demo's: ADR 0028 applies
     variants = (
-        ("baseline_only", None),
-        ("with_agreement", agreement),
-        ("with_ceasefire_start", ceasefire),
+        ("baseline_only", None, params),
+        ("with_agreement", agreement, params),
+        ("with_ceasefire_start", ceasefire, params),
+        ("with_ceasefire_start_and_prior", ceasefire, replace(params, after_start_odds=0.1)),
     )
-    for label, agr in variants:
-        scored = score_detections(frame, baseline, agr, params)
+    for label, agr, variant_params in variants:
+        scored = score_detections(frame, baseline, agr, variant_params)
         distance = agreement.locate(scored["lon"].to_numpy(), scored["lat"].to_numpy())
         near = distance["distance_km"].abs().to_numpy() <= NEAR_KM
         flag = scored["war_related"].to_numpy()
@@ -395,6 +405,15 @@ def nrt_2025(shared: Path, params: DetectParams = DEFAULT_PARAMS) -> dict:
     out["far_from_front"] = pd.DataFrame(rows)
     out["far_expected_active_cell_days"] = expected
     return out
+
+
+#: The 2025 NRT variants of :func:`nrt_2025`, in the order they are reported.
+NRT_VARIANTS = (
+    "baseline_only",
+    "with_agreement",
+    "with_ceasefire_start",
+    "with_ceasefire_start_and_prior",
+)
 
 
 def to_markdown(results: dict) -> str:
@@ -457,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
         print(ceasefire_text)
         if not args.no_2025:
             demo = nrt_2025(SHARED)
-            for label in ("with_agreement", "with_ceasefire_start"):
+            for label in NRT_VARIANTS[1:]:
                 d = demo[label]
                 daily = d["daily"]["flagged"].tolist()
                 print(f"- 2025 {label}: {d['flagged']} flagged; daily {daily}")
@@ -475,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
         demo = nrt_2025(SHARED)
         extras["nrt_2025"] = demo
         text += "\n\n### 2025 NRT (shipped baseline, 2025-08-11 line)\n\n"
-        for label in ("baseline_only", "with_agreement", "with_ceasefire_start"):
+        for label in NRT_VARIANTS:
             d = demo[label]
             text += (
                 f"- {label}: {d['flagged']} of {demo['detections']} flagged "
@@ -487,6 +506,9 @@ def main(argv: list[str] | None = None) -> int:
         text += "\n\nDaily, with agreement:\n\n" + fmt_table(demo["with_agreement"]["daily"])
         text += "\n\nDaily, with the ceasefire start 2025-08-11:\n\n" + fmt_table(
             demo["with_ceasefire_start"]["daily"]
+        )
+        text += "\n\nDaily, with the ceasefire start and the ceasefire prior:\n\n" + fmt_table(
+            demo["with_ceasefire_start_and_prior"]["daily"]
         )
         text += (
             "\n\nFar from the front (> 100 km, government side), 11 Aug - 15 Sep, "

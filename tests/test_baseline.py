@@ -11,14 +11,17 @@ import pandas as pd
 import pytest
 
 from truceline.baseline import (
+    CALIBRATION,
     Baseline,
     BaselineParams,
     fit_baseline,
     load_baseline,
     sensor_mix,
 )
+from truceline.baseline.activity import regional_scale
+from truceline.baseline.statistic import CellDays
 from truceline.errors import BaselineError
-from truceline.grid import day_of_season
+from truceline.grid import DAYS_PER_SEASON, day_of_season
 
 YEARS = (2015, 2016, 2017, 2018)
 FIELD = (30.05, 48.05)  # burns every 1 May
@@ -175,6 +178,74 @@ def test_an_old_format_file_is_refused_with_a_clear_message(
     np.savez_compressed(old, **arrays)
     with pytest.raises(BaselineError, match=r"old\.npz.*truceline-baseline/1.*older truceline"):
         load_baseline(old)
+
+
+def _rewrite_meta(path: Path, target: Path, **changes: object) -> Path:
+    """A copy of a baseline file with its JSON header changed (``None`` drops a key)."""
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {key: data[key] for key in data.files}
+    meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
+    for key, value in changes.items():
+        if value is None:
+            meta.pop(key, None)
+        else:
+            meta[key] = value
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+    np.savez_compressed(target, **arrays)
+    return target
+
+
+def test_a_null_of_the_old_activity_scale_is_refused(default: Baseline, tmp_path: Path) -> None:
+    """Files written before ADR 0081 (no calibration key) hold nulls of the whole-span
+    activity scale: loading one must fail loudly, not score silently miscalibrated."""
+    path = default.save(tmp_path / "new.npz")
+    assert json.loads(np.load(path)["meta"].tobytes())["calibration"] == CALIBRATION == 2
+    old = _rewrite_meta(path, tmp_path / "old.npz", calibration=None)
+    with pytest.raises(BaselineError, match=r"old\.npz.*calibration 1, expected 2.*ADR 0081.*fit"):
+        load_baseline(old)
+    newer = _rewrite_meta(path, tmp_path / "newer.npz", calibration=3)
+    with pytest.raises(BaselineError, match=r"newer\.npz.*calibration 3, expected 2"):
+        load_baseline(newer)
+
+
+def test_an_old_baseline_without_the_regional_scale_still_loads(
+    history: pd.DataFrame, tmp_path: Path
+) -> None:
+    """Calibration 2 changed the regional scale only; a baseline that does not use it
+    computes the same statistics as before."""
+    params = BaselineParams(regional_scale=False, null_window_days=(1, 31))
+    path = fit_baseline(history, years=YEARS, params=params).save(tmp_path / "fixed.npz")
+    old = _rewrite_meta(path, tmp_path / "old-fixed.npz", calibration=None)
+    assert load_baseline(old).summary() == load_baseline(path).summary()
+
+
+def test_a_block_counts_only_on_days_whose_window_has_a_detection() -> None:
+    """Window-local coverage (ADR 0081): block A (active every other day) alone sets the
+    scale until block B, which weighs three times as much, shows its first fire; B's fires
+    change no earlier day."""
+    expected = np.ones((1, 2, DAYS_PER_SEASON))  # expected active cell-days per day
+    expected[0, 1] = 3.0
+    days = 60
+    a_days = np.arange(0, days, 2)  # A: active every other day, ratio about 0.5
+    b_days = np.arange(40, days)  # B: busy from day 40 on
+    row = np.zeros(len(a_days) + len(b_days), dtype=np.int64)
+    col = np.r_[np.zeros(len(a_days)), np.ones(len(b_days))].astype(np.int64)
+    active = CellDays(row, col, np.r_[a_days, b_days], days)
+    season = np.arange(days, dtype=np.int64)
+    excluded = np.zeros((1, 2), dtype=bool)
+
+    def scale_of(cell_days: CellDays) -> np.ndarray:
+        return regional_scale(
+            cell_days, excluded, expected, season, block=1, pseudo=1.0, before=9, after=0
+        )
+
+    scale = scale_of(active)
+    only_a = scale_of(CellDays(row[: len(a_days)], col[: len(a_days)], a_days, days))
+    np.testing.assert_array_equal(scale[:40], only_a[:40])
+    assert scale[5] == pytest.approx((3 + 1) / (6 + 1))  # days 0, 2, 4 of the six
+    assert scale[45] == pytest.approx((6 + 1) / (30 + 1))  # B's ratio: days 40-45 of 36-45
+    none = np.zeros(0, dtype=np.int64)
+    assert (scale_of(CellDays(none, none, none, days)) == 1.0).all()
 
 
 def test_data_hash_ignores_row_order_but_not_content(history: pd.DataFrame) -> None:

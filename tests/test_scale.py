@@ -75,11 +75,11 @@ def test_dask_cluster_gives_the_in_process_result_row_for_row(setting) -> None:
     _incidents_equal(remote_incidents, local_incidents)
 
 
-def test_chunks_change_nothing_when_the_activity_scale_is_fixed(setting) -> None:
-    # With the regional scale estimated from the data, its block coverage is taken over
-    # the whole input span, so cutting the period can move a few scores (see ADR 0070).
+@pytest.mark.parametrize("params", [DetectParams(), DetectParams(activity_scale=1.0)])
+def test_chunks_change_nothing(setting, params: DetectParams) -> None:
+    # Scoring is causal (ADR 0081): month chunks with their context give the scores
+    # of one whole-period call, with the regional scale estimated or fixed.
     archive, baseline, agreement = setting
-    params = DetectParams(activity_scale=1.0)
     chunked = score_archive(archive, FIRST, LAST, baseline, agreement, params=params)
     whole = archive.query(FIRST, LAST, bbox=agreement.boundary.bounds).drop_columns(["geometry"])
     expected = score_detections(whole.to_pandas(), baseline, agreement, params)

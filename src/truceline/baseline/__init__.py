@@ -21,9 +21,10 @@ from truceline.baseline.model import Baseline, YearRecord
 from truceline.baseline.null import NullTable
 from truceline.baseline.params import BaselineParams
 from truceline.baseline.sensors import sensor_mix
-from truceline.baseline.storage import FORMAT, load_baseline, save_baseline
+from truceline.baseline.storage import CALIBRATION, FORMAT, load_baseline, save_baseline
 
 __all__ = [
+    "CALIBRATION",
     "DEFAULT_BASELINE",
     "FORMAT",
     "Baseline",

@@ -14,9 +14,14 @@ the active cell-days of the VIIRS + MODIS history). One number per day, the
 A median of regions is robust to war: fighting raises the blocks along the
 front, but they hold well under half of the country's expected activity, so
 the scale follows the rest of the country (the "regions far from any front").
-Only blocks where the data show at least one detection count, so an input
-clipped to a smaller area is not mistaken for a quiet country (the error then
-goes the safe way: a higher scale, fewer flags).
+A block counts on a day only if the data show at least one detection in it in
+that day's window, so an input clipped to a smaller area is not mistaken for a
+quiet country (the error then goes the safe way: a higher scale, fewer flags).
+
+The scale of a day depends on nothing but the detections of its own window
+(ADR 0081): scoring stays causal (a later detection, anywhere, never changes
+an earlier score) and an archive scored month by month gives the scores of
+one whole-period call.
 """
 
 from __future__ import annotations
@@ -73,24 +78,22 @@ def regional_scale(
     active-cell rate with persistent sources zeroed, and ``excluded`` marks
     those sources so they do not count as observed either. With
     ``count_sites`` the same is done for fire sites (the expected blocks then
-    come from the site rate): the *site scale* of the burst statistic.
+    come from the site rate): the *site scale* of the burst statistic. A block
+    counts on a day when it has a detection in that day's window (window-local
+    coverage, ADR 0081); a day whose window holds none anywhere gets 1.
     """
     n_r, n_c, _ = expected_blocks.shape
     keep = ~excluded[active.row, active.col]
-    observed = np.zeros((n_r, n_c, active.n_days))
+    observed = np.zeros((n_r * n_c, active.n_days))
     weight = active.site_count()[keep] if count_sites else 1
-    np.add.at(
-        observed, (active.row[keep] // block, active.col[keep] // block, active.day[keep]), weight
-    )
-    covered = observed.sum(axis=2) > 0
-    if not covered.any():
-        return np.ones(active.n_days)
-    expected = expected_blocks[:, :, season_day]
+    flat = (active.row[keep] // block) * n_c + active.col[keep] // block
+    np.add.at(observed, (flat, active.day[keep]), weight)
+    expected = expected_blocks[:, :, season_day].reshape(n_r * n_c, active.n_days)
     day = np.arange(active.n_days)
     lo, hi = window_bounds(day, active.n_days, before, after)
-    obs_cum = day_cumsum(observed[covered])
-    exp_cum = day_cumsum(expected[covered])
+    obs_cum = day_cumsum(observed)
+    exp_cum = day_cumsum(expected)
     obs_win = obs_cum[:, hi] - obs_cum[:, lo]
     exp_win = exp_cum[:, hi] - exp_cum[:, lo]
     ratio = (obs_win + pseudo) / (exp_win + pseudo)
-    return _weighted_median(ratio, exp_win)
+    return _weighted_median(ratio, np.where(obs_win > 0, exp_win, 0.0))

@@ -164,6 +164,8 @@ class Baseline:
 
     def summary(self) -> dict[str, Any]:
         """A JSON-ready description (what ``truceline baseline show`` prints)."""
+        from truceline.baseline.storage import CALIBRATION, FORMAT
+
         west = -180.0 + self.box.col0 * self.box.size_deg
         south = -90.0 + self.box.row0 * self.box.size_deg
         return {
@@ -194,6 +196,8 @@ class Baseline:
                 for r, n in zip(self.burst_null.strata, self.burst_null.samples, strict=True)
             },
             "tail_calibration": self.combination.ratios(),
+            "format": FORMAT,
+            "calibration": CALIBRATION,
             "data_sha256": self.data_sha256,
             "source_sha256": list(self.source_sha256),
             "created": self.created,

@@ -26,13 +26,20 @@ from truceline.baseline.rates import SeasonStats
 from truceline.errors import BaselineError
 from truceline.grid import GridBox
 
-__all__ = ["FORMAT", "load_baseline", "save_baseline"]
+__all__ = ["CALIBRATION", "FORMAT", "load_baseline", "save_baseline"]
 
 #: Format tag written into every file; bump when the layout changes. Version 2 adds the
 #: burst statistic's null and the combination of the two tails (ADR 0026).
 FORMAT = "truceline-baseline/2"
 
 _OLDER = ("truceline-baseline/1",)
+
+#: Version of the statistics the null tables were tabulated for, written into every file;
+#: bump when scoring computes them differently, so an old null is never read against a new
+#: statistic. 2: the regional scale counts a block on a day only if it has a detection in
+#: that day's window (ADR 0081). Files without the key are 1 (the block coverage of the
+#: whole input span).
+CALIBRATION = 2
 
 
 def save_baseline(baseline: Baseline, path: str | Path) -> Path:
@@ -42,6 +49,7 @@ def save_baseline(baseline: Baseline, path: str | Path) -> Path:
         target = target.with_name(target.name + ".npz")
     meta: dict[str, Any] = {
         "format": FORMAT,
+        "calibration": CALIBRATION,
         "params": baseline.params.to_dict(),
         "box": [
             baseline.box.size_deg,
@@ -100,6 +108,28 @@ def save_baseline(baseline: Baseline, path: str | Path) -> Path:
     return target
 
 
+def _check_calibration(source: Path, meta: dict[str, Any]) -> None:
+    """Refuse a null tabulated for other statistics than this truceline computes."""
+    version = meta.get("calibration", 1)
+    if version == CALIBRATION:
+        return
+    params = meta.get("params")
+    if version == 1 and isinstance(params, dict) and params.get("regional_scale") is False:
+        return  # version 2 changed the regional scale only, which this baseline does not use
+    raise BaselineError(
+        f"{source}: baseline calibration {version!r}, expected {CALIBRATION}: its null "
+        "tables were tabulated for statistics this truceline no longer computes"
+        + (
+            " (calibration 1: the regional activity scale counted blocks over the whole "
+            "input span, which made scores depend on later data; ADR 0081)"
+            if version == 1
+            else ""
+        )
+        + ", so its scores would be silently miscalibrated. Fit it again with "
+        "`truceline baseline fit INPUT... --years ... --out FILE`"
+    )
+
+
 def load_baseline(path: str | Path) -> Baseline:
     """Read a baseline written by :func:`save_baseline`."""
     source = Path(path)
@@ -121,6 +151,7 @@ def load_baseline(path: str | Path) -> Baseline:
         raise BaselineError(
             f"{source}: baseline format {meta.get('format')!r}, expected {FORMAT!r}"
         )
+    _check_calibration(source, meta)
     try:
         size, row0, col0, n_rows, n_cols = meta["box"]
         box = GridBox(float(size), int(row0), int(col0), int(n_rows), int(n_cols))
