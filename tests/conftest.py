@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-
 #: Where the team's machines keep the shared data when the checkout is elsewhere.
 _WELL_KNOWN = (Path("/work/shared/data"),)
 
