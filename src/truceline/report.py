@@ -27,7 +27,7 @@ _STATE_LABEL = {
     "activity": "activity",
     "not_observed": "NOT OBSERVED",
     "partial": "partly observed",
-    "unverified": "nothing seen, cloud unknown",
+    "unverified": "no fire seen",
     "quiet": "quiet",
 }
 _STATE_COLOUR = {
@@ -135,7 +135,7 @@ def _start_text(start: datetime | None) -> str:
 
 def _cell(row: pd.Series) -> str:
     """One sector-day as text: state, findings, passes and cloud."""
-    parts = [f"{_STATE_LABEL.get(row['state'], row['state']):<15}"]
+    parts = [f"{_STATE_LABEL.get(row['state'], row['state']):<16}"]
     if row["n_incidents"]:
         found = row["words"] or "activity before the start"
         parts.append(f"{row['n_incidents']} incident(s): {found}")
