@@ -187,7 +187,8 @@ def test_locate_bad_rows_exit_8(
     )
     assert code == EXIT_QUARANTINED
     table = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert list(table["side"]) == ["occupied", "", ""] or table.loc[0, "side"] != ""
+    assert table.loc[0, "side"] in {"occupied", "government"}  # the good row is located
+    assert list(table["side"][1:]) == ["", ""]  # the bad rows keep their place, unscored
     assert table.loc[1, "zone"] == "" and table.loc[2, "distance_km"] == ""
 
 

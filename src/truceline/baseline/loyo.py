@@ -110,23 +110,35 @@ def _windows(params: BaselineParams, n: int) -> tuple[int, int] | None:
     return (before, after) if before + after + 1 == n else None
 
 
+def _cubes(
+    year: HeldOutYear, rest: SeasonStats, persistent: NDArray[np.bool_], params: BaselineParams,
+    *, sites: bool,
+) -> tuple[NDArray[np.float64], NeighbourhoodCubes]:  # fmt: skip
+    """Expected blocks and neighbourhood cubes of the held-out year against the other years:
+    active cell-days for the persistent statistic, fire sites for the burst."""
+    counts = rest.sites if sites else rest.active
+    rate = pooled_rate(rest, counts, params, active=not sites, exclude=persistent)
+    rate = np.where(persistent[:, :, None], 0.0, rate)
+    rings = params.burst_rings if sites else params.rings
+    cubes = NeighbourhoodCubes(
+        year.active,
+        rest.shape,
+        year.season_day,
+        spatial_sum(rate, rings).astype(np.float32),
+        persistent,
+        rings=rings,
+        count_sites=sites,
+    )
+    return block_expected(rate, params.scale_block_cells), cubes
+
+
 def _persistent(
     year: HeldOutYear, rest: SeasonStats, persistent: NDArray[np.bool_], params: BaselineParams,
     query: CellDays, weight: NDArray[np.float64], out: NullSamples,
 ) -> tuple[NDArray[np.float64], ...]:  # fmt: skip
     """Samples of the persistent statistic; returns the full window's (for the pairs),
     with the recent activity ratio of every query as a fourth array."""
-    rate = pooled_rate(rest, rest.active, params, active=True, exclude=persistent)
-    rate = np.where(persistent[:, :, None], 0.0, rate)
-    blocks = block_expected(rate, params.scale_block_cells)
-    cubes = NeighbourhoodCubes(
-        year.active,
-        rest.shape,
-        year.season_day,
-        spatial_sum(rate, params.rings).astype(np.float32),
-        persistent,
-        rings=params.rings,
-    )
+    blocks, cubes = _cubes(year, rest, persistent, params, sites=False)
     full = (np.zeros(0), np.zeros(0), np.zeros(0), np.ones(len(query.row)))
     for n in params.null_windows:
         window = _windows(params, n)
@@ -149,18 +161,7 @@ def _burst(
     query: CellDays, weight: NDArray[np.float64], ratio: NDArray[np.float64], out: NullSamples,
 ) -> Sample:  # fmt: skip
     """Samples of the burst statistic (its one window); returns them for all queries."""
-    rate = pooled_rate(rest, rest.sites, params, active=False, exclude=persistent)
-    rate = np.where(persistent[:, :, None], 0.0, rate)
-    blocks = block_expected(rate, params.scale_block_cells)
-    cubes = NeighbourhoodCubes(
-        year.active,
-        rest.shape,
-        year.season_day,
-        spatial_sum(rate, params.burst_rings).astype(np.float32),
-        persistent,
-        rings=params.burst_rings,
-        count_sites=True,
-    )
+    blocks, cubes = _cubes(year, rest, persistent, params, sites=True)
     n = params.burst_window_days
     stats = cubes.at(query, before=n - 1, after=0)
     scale = _scale(
