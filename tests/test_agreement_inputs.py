@@ -22,9 +22,9 @@ from truceline.agreement import (
     load_agreement,
     parse_start,
 )
-from truceline.agreement.sources import read_polygons
 from truceline.errors import AgreementError, VectorFileError
 from truceline.geo import area_km2
+from truceline.vector import read_polygons
 
 # A made-up occupied area on Ukraine's eastern border (about 70 % inside Ukraine)
 EAST = shapely.box(38.0, 47.6, 41.0, 49.0)

@@ -75,7 +75,7 @@ def test_area_matches_geodesic_area() -> None:
 
 def test_area_of_ukraine_is_about_603000_km2() -> None:
     from truceline.agreement import DEFAULT_BOUNDARY
-    from truceline.agreement.sources import read_polygons
+    from truceline.vector import read_polygons
 
     ukraine, _ = read_polygons(DEFAULT_BOUNDARY, "boundary")
     assert geo.area_km2(ukraine) == pytest.approx(603_500, rel=0.01)

@@ -13,8 +13,8 @@ from truceline.agreement.locate import GOVERNMENT, OCCUPIED, OUTSIDE, zone_colum
 from truceline.agreement.model import FORMAT, Agreement, parse_start
 from truceline.agreement.params import ZONES, LineParams, ZoneParams, ZoneSpec
 from truceline.agreement.places import DEFAULT_BOUNDARY, DEMO_OCCUPIED
-from truceline.agreement.sources import SourceRef
 from truceline.agreement.storage import load_agreement
+from truceline.vector import SourceRef
 
 __all__ = [
     "DEFAULT_BOUNDARY",

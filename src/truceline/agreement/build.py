@@ -22,8 +22,9 @@ from truceline.agreement.model import Agreement, parse_start
 from truceline.agreement.params import ZONES, LineParams, ZoneParams
 from truceline.agreement.places import DEFAULT_BOUNDARY, place_names
 from truceline.agreement.sectors import cut_sectors, sector_cells
-from truceline.agreement.sources import PolygonSource, read_polygons
+from truceline.errors import AgreementError
 from truceline.geo import area_km2, to_local, to_wgs84
+from truceline.vector import PolygonSource, SourceRef, read_polygons
 
 __all__ = ["build_agreement"]
 
@@ -114,6 +115,15 @@ def _default_name(source: str) -> str:
     return f"Line of contact from {stem}"
 
 
+def _read(source: PolygonSource, role: str) -> tuple[MultiPolygon, SourceRef]:
+    """Read an input polygon; an agreement cannot stand on one without area."""
+    geometry, ref = read_polygons(source, role)
+    if geometry.is_empty:
+        label = f"{role} geometry" if ref.name == "<geometry>" else ref.name
+        raise AgreementError(f"{label}: the geometry is empty (no polygon with an area)")
+    return geometry, ref
+
+
 def build_agreement(
     occupied: PolygonSource,
     boundary: PolygonSource | None = None,
@@ -133,9 +143,10 @@ def build_agreement(
     unreadable file and :class:`~truceline.errors.AgreementError` for inputs
     that yield no line of contact.
     """
-    occupied_wgs, occupied_ref = read_polygons(occupied, "occupied")
-    boundary_source = DEFAULT_BOUNDARY if boundary is None else boundary
-    national_wgs, boundary_ref = read_polygons(boundary_source, "boundary")
+    occupied_wgs, occupied_ref = _read(occupied, "occupied")
+    national_wgs, boundary_ref = _read(
+        DEFAULT_BOUNDARY if boundary is None else boundary, "boundary"
+    )
     label = occupied_ref.name if occupied_ref.name != "<geometry>" else "occupied geometry"
     territories = derive_line(
         to_local(occupied_wgs), to_local(national_wgs), line_params, label=label

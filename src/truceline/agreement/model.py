@@ -25,9 +25,9 @@ from numpy.typing import ArrayLike
 from shapely.geometry import MultiLineString, MultiPolygon
 
 from truceline.agreement.params import LineParams, ZoneParams, params_to_dict
-from truceline.agreement.sources import SourceRef
 from truceline.errors import AgreementError
 from truceline.geo import geodesic_length_km, length_km, to_local
+from truceline.vector import SourceRef
 
 if TYPE_CHECKING:
     from truceline.agreement.locate import Locator

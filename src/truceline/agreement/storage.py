@@ -35,9 +35,9 @@ from shapely.geometry import MultiLineString, MultiPolygon
 from truceline import __version__
 from truceline.agreement.model import FORMAT, Agreement, format_start
 from truceline.agreement.params import params_from_dict, params_to_dict
-from truceline.agreement.sources import SourceRef
 from truceline.errors import AgreementError
 from truceline.geo import area_km2, length_km
+from truceline.vector import SourceRef
 
 __all__ = ["LAYERS", "load_agreement", "save_agreement"]
 

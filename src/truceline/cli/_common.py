@@ -22,6 +22,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 import typer
@@ -40,6 +41,7 @@ from truceline.errors import TrucelineError, exit_code_for
 
 __all__ = [
     "EXIT_QUARANTINED",
+    "parse_day",
     "TrucelineGroup",
     "console",
     "err_console",
@@ -75,6 +77,16 @@ class TrucelineGroup(TyperGroup):
 def run_app(app: typer.Typer) -> None:
     """Run ``app`` as a console script (usage errors exit 2, see the table above)."""
     app()
+
+
+def parse_day(value: str, option: str) -> date:
+    """A ``YYYY-MM-DD`` option value as a date; a usage error (exit 2) naming the option."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date like 2025-08-11", param_hint=f"'{option}'"
+        ) from None
 
 
 def print_json(payload: Any) -> None:

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from truceline.cli._common import EXIT_QUARANTINED, console, err_console, print_json
-from truceline.errors import InputError
+from truceline.cli._common import EXIT_QUARANTINED, console, err_console, parse_day, print_json
 
 if TYPE_CHECKING:
     from truceline.pipeline import RunResult
 
 __all__ = ["register"]
-
-
-def _date(value: str, option: str) -> date:
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError as error:
-        raise InputError(f"{option} {value!r} is not a date like 2025-08-11") from error
 
 
 def _say(quiet: bool) -> Callable[[str], None]:
@@ -144,8 +135,8 @@ def run(
     with dask_client(dask) if dask else nullcontext() as client:
         result = run_job(
             agreement,
-            _date(first, "--from"),
-            _date(last, "--to"),
+            parse_day(first, "--from"),
+            parse_day(last, "--to"),
             archive=archive,
             inbox=inbox or [],
             baseline=baseline,

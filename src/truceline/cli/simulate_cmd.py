@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from truceline.cli._common import console, err_console, print_json, progress
+from truceline.cli._common import console, parse_day, print_json, progress
 
 __all__ = ["evaluate", "register", "simulate"]
-
-
-def _usage(message: str) -> typer.Exit:
-    """Print a usage error; return the exit (code 2) to raise.
-
-    typer.BadParameter would do, but run_app maps only click's own exception
-    classes, not the ones typer vendors.
-    """
-    err_console.print(f"[bold red]Usage error[/]: {message}", highlight=False)
-    return typer.Exit(2)
-
-
-def _date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise _usage(f"{option}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def simulate(
@@ -55,7 +35,11 @@ def simulate(
     from truceline.simulate import load_scenario
     from truceline.simulate import simulate as run_simulation
 
-    loaded = load_scenario(scenario, start=_date(start, "--start"), end=_date(end, "--end"))
+    loaded = load_scenario(
+        scenario,
+        start=None if start is None else parse_day(start, "--start"),
+        end=None if end is None else parse_day(end, "--end"),
+    )
     if volume_factor is not None:
         background = loaded.background.model_copy(update={"volume_factor": volume_factor})
         loaded = loaded.model_copy(update={"background": background})
@@ -172,15 +156,15 @@ def evaluate(
         space_tolerance_km=space_tolerance_km, time_tolerance_hours=time_tolerance_hours
     )
     if truth is not None and label_column is not None:
-        raise _usage("give --truth or --label-column, not both")
+        raise typer.BadParameter("give --truth or --label-column, not both")
     if truth is not None:
         result = evaluate_truth(truth, scored, incidents, params)
     elif label_column is not None:
         if incidents is not None:
-            raise _usage("--incidents needs --truth")
+            raise typer.BadParameter("--incidents needs --truth")
         result = evaluate_labelled(scored, label_column, agreement, params)
     else:
-        raise _usage("give --truth (a simulation) or --label-column")
+        raise typer.BadParameter("give --truth (a simulation) or --label-column")
     payload = result.to_dict()
     if json_out:
         print_json(payload)

@@ -105,25 +105,12 @@ def aoi_mask(aoi: AOI, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 def read_clip(path: str | Path) -> Polygon | MultiPolygon:
     """The union of the polygons in a vector file GDAL reads, in EPSG:4326.
 
-    Gzip-compressed files (``.geojson.gz``) are read through GDAL's /vsigzip/.
+    Read by :func:`truceline.vector.read_polygons` (gzip and zip through GDAL's
+    virtual file systems, any CRS, invalid polygons repaired).
     """
-    import geopandas as gpd
-    from pyogrio.errors import DataLayerError, DataSourceError
+    from truceline.vector import read_polygons
 
-    path = Path(path)
-    source = f"/vsigzip/{path.resolve()}" if path.suffix.lower() == ".gz" else str(path)
-    try:
-        frame = gpd.read_file(source)
-    except (DataSourceError, DataLayerError, OSError, ValueError) as error:
-        raise VectorFileError(f"{path}: GDAL cannot read this vector file ({error})") from error
-    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry is None:
-        raise VectorFileError(f"{path}: no geometry column to clip with")
-    if frame.crs is not None:
-        frame = frame.to_crs("EPSG:4326")
-    polygons = frame.geometry[frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
-    if polygons.empty:
-        raise VectorFileError(f"{path}: no polygon to clip with (found {len(frame)} features)")
-    merged = _polygonal(polygons.union_all())
-    if merged is None:
+    merged, _ = read_polygons(Path(path), "clip")
+    if merged.is_empty:
         raise VectorFileError(f"{path}: the polygons are empty or degenerate")
     return merged

@@ -1,4 +1,4 @@
-"""Read the polygons an agreement is built from: any vector file GDAL reads.
+"""Read polygons from any vector file GDAL reads: agreement inputs and clip areas.
 
 Plain files and folders (shapefiles) open directly; ``.gz`` goes through
 GDAL's ``/vsigzip/`` and ``.zip`` through ``/vsizip/`` (a shapefile may sit
@@ -23,7 +23,7 @@ import pyogrio.errors
 import shapely
 from shapely.geometry import MultiPolygon
 
-from truceline.errors import AgreementError, VectorFileError
+from truceline.errors import VectorFileError
 
 __all__ = ["PolygonSource", "SourceRef", "read_polygons"]
 
@@ -118,7 +118,7 @@ def _read_file(path: Path) -> tuple[list[shapely.Geometry], str | None]:
 
 
 def _polygonal(geometries: list[shapely.Geometry], label: str) -> MultiPolygon:
-    """Union of the polygonal parts of ``geometries``, repaired if invalid."""
+    """Union of the polygonal parts of ``geometries``, repaired if invalid (maybe empty)."""
     parts = shapely.get_parts(np.asarray([g for g in geometries if g is not None], dtype=object))
     kinds = shapely.get_type_id(parts) if len(parts) else np.asarray([])
     polygons = parts[np.isin(kinds, [3])] if len(parts) else parts
@@ -134,17 +134,17 @@ def _polygonal(geometries: list[shapely.Geometry], label: str) -> MultiPolygon:
         repaired = shapely.get_parts(shapely.make_valid(polygons))
         polygons = repaired[shapely.get_type_id(repaired) == 3]
     merged = shapely.union_all(polygons) if len(polygons) else MultiPolygon()
-    merged = MultiPolygon(list(shapely.get_parts(merged))) if not merged.is_empty else merged
     if merged.is_empty or merged.area == 0:
-        raise AgreementError(f"{label}: the geometry is empty (no polygon with an area)")
-    return merged
+        return MultiPolygon()
+    return MultiPolygon(list(shapely.get_parts(merged)))
 
 
 def read_polygons(source: PolygonSource, role: str) -> tuple[MultiPolygon, SourceRef]:
     """Read ``source`` as one WGS84 MultiPolygon plus its :class:`SourceRef`.
 
     Raises :class:`VectorFileError` for a file GDAL cannot read or without
-    polygons, and :class:`AgreementError` for an empty geometry.
+    polygons. A source whose polygons have no area gives an empty MultiPolygon:
+    whether that is an error is the caller's rule.
     """
     if isinstance(source, shapely.Geometry):
         label = f"{role} geometry"
